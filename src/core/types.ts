@@ -107,6 +107,8 @@ export interface Passage {
   end: number;
   /** Relevance in [0, 1]; higher is better. Comparable within one answer only. */
   score: number;
+  /** For a list item: the line that introduces the list, quoted with its own offsets. */
+  leadIn?: { quote: string; paragraph: number; start: number; end: number };
 }
 
 export interface Answer {

@@ -1,0 +1,80 @@
+/**
+ * Question -> answer: validate, retrieve chunks, decide whether the document answers at
+ * all, then quote. Returns data only; adapters format it.
+ */
+import type { Answer, AskOptions, Passage } from '../types.js';
+import { VerbatimError } from '../errors.js';
+import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
+import { terms } from '../text/terms.js';
+import type { SearchState } from '../retrieve/searchState.js';
+import { findChunks, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
+import { chooseQuotes, DEFAULT_QUOTES, type QuoteOptions } from './chooseQuotes.js';
+import { passageFromSentences } from './makePassage.js';
+import { dot } from '../index/vectorIndex.js';
+
+export const REFUSAL_MESSAGE = "The document doesn't seem to answer that.";
+
+export interface AnswerDeps {
+  embedQuery(text: string): Promise<Float32Array>;
+  /** Vectors of the given sentences (by index in the sentence table), cached by the caller. */
+  sentenceVectors(ids: number[]): Promise<Map<number, Float32Array>>;
+  fusion?: FusionOptions;
+  quotes?: QuoteOptions;
+}
+
+/** Trims the question and removes control characters; throws on empty or oversized input. */
+export function cleanQuestion(raw: string): string {
+  // eslint-disable-next-line no-control-regex
+  const question = raw.replace(/[\u0000-\u0008\u000B-\u001F\u007F\uFFFD]/g, ' ').replace(/\s+/g, ' ').trim();
+  if (question.length === 0) throw new VerbatimError('EMPTY_QUESTION', 'The question is empty: ask something about the document.');
+  if (question.length > MAX_QUESTION_CHARS) {
+    throw new VerbatimError('QUESTION_TOO_LONG', `The question is ${question.length} characters long; the limit is ${MAX_QUESTION_CHARS}. Ask about one thing at a time.`);
+  }
+  return question;
+}
+
+export async function answerQuestion(state: SearchState, rawQuestion: string, options: AskOptions, deps: AnswerDeps): Promise<Answer> {
+  const question = cleanQuestion(rawQuestion);
+  const top = Math.max(1, Math.min(MAX_TOP, Math.floor(options.top ?? DEFAULT_TOP)));
+  const offset = Math.max(0, Math.floor(options.offset ?? 0));
+  const calibration = state.manifest.calibration;
+
+  const queryVector = await deps.embedQuery(question);
+  const search = findChunks(state, question, queryVector, deps.fusion ?? DEFAULT_FUSION);
+
+  if (search.bestSimilarity < calibration.refusalThreshold || search.hits.length === 0) {
+    const closest: NonNullable<Answer['closestSections']> = [];
+    const seen = new Set<string>();
+    for (const hit of search.hits) {
+      const chunk = state.chunks[hit.chunk]!;
+      const key = `${chunk.doc}:${chunk.section}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const document = state.documents[chunk.doc]!;
+      const section = document.sections.find((s) => s.number === chunk.section)!;
+      closest.push({ document: document.title, documentId: document.id, section: { number: section.number, title: section.title } });
+      if (closest.length === 3) break;
+    }
+    return { question, answered: false, passages: [], reason: REFUSAL_MESSAGE, closestSections: closest };
+  }
+
+  const quoteOptions = deps.quotes ?? DEFAULT_QUOTES;
+  const candidateSentences: number[] = [];
+  for (const hit of search.hits.slice(0, quoteOptions.chunks)) {
+    const chunk = state.chunks[hit.chunk]!;
+    for (let i = chunk.firstSentence; i <= chunk.lastSentence; i++) candidateSentences.push(i);
+  }
+  const vectors = await deps.sentenceVectors([...new Set(candidateSentences)]);
+  // Map cosine onto [0, 1] where 0 is what unrelated text scores with this model and corpus.
+  const floor = calibration.offTopicMean;
+  const similarity = (i: number) => {
+    const v = vectors.get(i);
+    if (!v) return 0;
+    return Math.max(0, Math.min(1, (dot(v, queryVector) - floor) / (1 - floor)));
+  };
+
+  const quotes = chooseQuotes(state, terms(question), search.hits, similarity, offset + top, quoteOptions);
+  const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight;
+  const passages: Passage[] = quotes.slice(offset).map((q) => passageFromSentences(state, q.first, q.last, q.score / maxScore));
+  return { question, answered: true, passages };
+}

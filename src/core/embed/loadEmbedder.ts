@@ -1,0 +1,138 @@
+/**
+ * Local sentence embeddings through transformers.js. The bundled model loads from the
+ * repository with remote downloads off; any other model (a folder, or a Hugging Face id
+ * that transformers.js downloads and caches when the user allows it) goes through the
+ * same `feature-extraction` pipeline.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
+import { VerbatimError } from '../errors.js';
+import { BUNDLED_MODELS_DIR, DEFAULT_CACHE_DIR } from '../paths.js';
+
+export interface EmbedderOptions {
+  /** A model folder (absolute or relative path) or a model id such as `Xenova/bge-small-en-v1.5`. */
+  model: string;
+  /** Allow transformers.js to download a model that is not on disk (default false). */
+  allowRemoteModels?: boolean;
+  /** Where downloaded models are cached (default `.cache/models`). */
+  cacheDir?: string;
+  /** Host to download from (default the Hugging Face Hub); a mirror or, in tests, a local server. */
+  remoteHost?: string;
+  /** Folder of local models looked up by id (default the repository's `models/`). */
+  localModelPath?: string;
+  /** Text put before every question, for models trained with one (bge, e5). Detected from the id when unset. */
+  queryPrefix?: string;
+  /** Text put before every passage (e5 models). */
+  passagePrefix?: string;
+  /** Texts per inference call while indexing. */
+  batchSize?: number;
+}
+
+export interface Embedder {
+  /** The model as named in options; recorded in index manifests. */
+  readonly model: string;
+  readonly dimension: number;
+  /** Unit-length vectors, one per text, in input order. */
+  embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
+  /** Model tokens in a text (special tokens excluded), with the model's own tokenizer. */
+  countTokens(text: string): number;
+  dispose(): Promise<void>;
+}
+
+/** Prefixes the model cards of common retrieval models ask for. */
+function knownPrefixes(model: string): { query: string; passage: string } {
+  const id = model.toLowerCase();
+  if (/bge-.*-en/.test(id)) return { query: 'Represent this sentence for searching relevant passages: ', passage: '' };
+  if (/(^|\/)(multilingual-)?e5-/.test(id)) return { query: 'query: ', passage: 'passage: ' };
+  return { query: '', passage: '' };
+}
+
+interface ResolvedModel {
+  localModelPath: string;
+  id: string;
+  quantized: boolean;
+  onDisk: boolean;
+}
+
+function resolveModel(options: EmbedderOptions): ResolvedModel {
+  const asPath = path.resolve(options.model);
+  const looksLikePath = options.model.startsWith('.') || path.isAbsolute(options.model) || fs.existsSync(path.join(asPath, 'config.json'));
+  const localModelPath = looksLikePath ? path.dirname(asPath) : (options.localModelPath ?? BUNDLED_MODELS_DIR);
+  const id = looksLikePath ? path.basename(asPath) : options.model;
+  const folder = path.join(localModelPath, id);
+  const onDisk = fs.existsSync(path.join(folder, 'config.json'));
+  if (looksLikePath && !onDisk) {
+    throw new VerbatimError('MODEL_NOT_FOUND', `No model at ${asPath} (expected config.json, tokenizer.json and onnx/model*.onnx there). Run \`npm run build-model\` to regenerate the bundled model, or set EMBEDDING_MODEL to a model folder or id.`);
+  }
+  if (!onDisk && !options.allowRemoteModels) {
+    throw new VerbatimError('MODEL_NOT_FOUND', `Model "${options.model}" is not in ${localModelPath} and downloads are off. Set ALLOW_REMOTE_MODELS=1 to let transformers.js download it, or run \`npm run build-model\` to regenerate the bundled model.`);
+  }
+  // transformers.js v2 asks for onnx/model_quantized.onnx unless told otherwise; a local
+  // folder may hold only the full-precision file.
+  const quantized = onDisk ? fs.existsSync(path.join(folder, 'onnx', 'model_quantized.onnx')) : true;
+  return { localModelPath, id, quantized, onDisk };
+}
+
+export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
+  const resolved = resolveModel(options);
+  // transformers.js keeps its settings in one global object; set them right before loading.
+  env.localModelPath = resolved.localModelPath.endsWith(path.sep) ? resolved.localModelPath : resolved.localModelPath + path.sep;
+  env.allowLocalModels = true;
+  env.allowRemoteModels = Boolean(options.allowRemoteModels);
+  env.cacheDir = options.cacheDir ?? path.join(DEFAULT_CACHE_DIR, 'models');
+  if (options.remoteHost) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : options.remoteHost + '/';
+
+  let extractor: FeatureExtractionPipeline;
+  try {
+    extractor = (await pipeline('feature-extraction', resolved.id, { quantized: resolved.quantized })) as FeatureExtractionPipeline;
+  } catch (error) {
+    throw new VerbatimError('MODEL_LOAD_FAILED', `Could not load embedding model "${options.model}": ${(error as Error).message}`, { cause: error });
+  }
+
+  const prefixes = knownPrefixes(options.model);
+  const queryPrefix = options.queryPrefix ?? prefixes.query;
+  const passagePrefix = options.passagePrefix ?? prefixes.passage;
+  const batchSize = options.batchSize ?? 32;
+  const tokenizer = extractor.tokenizer;
+
+  async function run(batch: string[]): Promise<Float32Array[]> {
+    const output = await extractor(batch, { pooling: 'mean', normalize: true });
+    const [rows, dim] = output.dims as [number, number];
+    const data = output.data as Float32Array;
+    const vectors: Float32Array[] = [];
+    for (let r = 0; r < rows; r++) {
+      const v = data.slice(r * dim, (r + 1) * dim);
+      // A text made only of unknown words pools to zeros; normalising that gives NaN.
+      for (let i = 0; i < dim; i++) if (Number.isNaN(v[i]!)) v[i] = 0;
+      vectors.push(v);
+    }
+    return vectors;
+  }
+
+  const probe = await run(['dimension probe']);
+  const dimension = probe[0]!.length;
+
+  return {
+    model: options.model,
+    dimension,
+    async embed(texts, kind) {
+      const prefix = kind === 'query' ? queryPrefix : passagePrefix;
+      const out = new Array<Float32Array>(texts.length);
+      // Sorting by length keeps padding (and so wasted work) small inside each batch.
+      const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+      for (let i = 0; i < order.length; i += batchSize) {
+        const ids = order.slice(i, i + batchSize);
+        const vectors = await run(ids.map((id) => prefix + texts[id]!));
+        ids.forEach((id, j) => (out[id] = vectors[j]!));
+      }
+      return out;
+    },
+    countTokens(text) {
+      return tokenizer.encode(text, null, { add_special_tokens: false }).length;
+    },
+    async dispose() {
+      await extractor.dispose();
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * The Verbatim engine: one object that owns the model and the index and answers questions.
+ * Adapters (command line, Discord) create one with `Verbatim.open` and call its methods;
+ * it never knows which adapter is calling.
+ */
+import path from 'node:path';
+import type { Answer, AskOptions, Logger, Passage, ProgressHook, SectionInfo } from './types.js';
+import { VerbatimError } from './errors.js';
+import { loadEmbedder, type Embedder, type EmbedderOptions } from './embed/loadEmbedder.js';
+import { loadCorpus, corpusHash } from './ingest/loadCorpus.js';
+import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
+import { buildIndex } from './index/buildIndex.js';
+import { readIndex, readManifest, staleReason, type IndexManifest } from './index/indexStore.js';
+import { makeSearchState, type SearchState } from './retrieve/searchState.js';
+import { answerQuestion } from './answer/answerQuestion.js';
+import { passageFromRange } from './answer/makePassage.js';
+import { BUNDLED_MODEL, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR } from './paths.js';
+import { SENTENCE_VECTOR_CACHE } from './limits.js';
+import type { FusionOptions } from './retrieve/findChunks.js';
+import type { QuoteOptions } from './answer/chooseQuotes.js';
+
+export interface VerbatimOptions {
+  /** A folder of .txt/.md files, or one file (default: the repository's `corpus/`). */
+  corpus?: string;
+  /** Where the index lives (default: the repository's `embeddings/`). */
+  indexDir?: string;
+  /** The embedding model and how it may be loaded (default: the bundled GloVe model, offline). */
+  embedder?: Partial<EmbedderOptions>;
+  /**
+   * What to do when the index is missing, stale or damaged: rebuild it (`auto`, the default),
+   * fail with an error that says which command to run (`never`), or rebuild regardless (`always`).
+   */
+  rebuild?: 'auto' | 'never' | 'always';
+  chunker?: ChunkerOptions;
+  /** Retrieval tuning; the defaults were chosen on the evaluation sets. */
+  fusion?: FusionOptions;
+  quotes?: QuoteOptions;
+  logger?: Logger;
+  onProgress?: ProgressHook;
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class Verbatim {
+  private sentenceVectors = new Map<number, Float32Array>();
+
+  private constructor(
+    private state: SearchState,
+    private readonly embedder: Embedder,
+    private readonly options: Required<Pick<VerbatimOptions, 'corpus' | 'indexDir' | 'chunker' | 'rebuild'>> & VerbatimOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Loads the model and the corpus, then the index (building it when needed). */
+  static async open(options: VerbatimOptions = {}): Promise<Verbatim> {
+    const logger = options.logger ?? silent;
+    const resolved = {
+      ...options,
+      corpus: path.resolve(options.corpus ?? DEFAULT_CORPUS_DIR),
+      indexDir: path.resolve(options.indexDir ?? DEFAULT_INDEX_DIR),
+      chunker: options.chunker ?? DEFAULT_CHUNKER,
+      rebuild: options.rebuild ?? 'auto',
+    };
+    // The model and the corpus load independently; overlapping them shortens a cold start.
+    const [embedder, documents] = await Promise.all([
+      loadEmbedder({ model: BUNDLED_MODEL, ...options.embedder }),
+      readCorpus(resolved.corpus, logger),
+    ]);
+    try {
+      const state = await loadOrBuild(documents, embedder, resolved, logger);
+      return new Verbatim(state, embedder, resolved, logger);
+    } catch (error) {
+      await embedder.dispose();
+      throw error;
+    }
+  }
+
+  /** The index currently answering. */
+  get manifest(): IndexManifest {
+    return this.state.manifest;
+  }
+
+  async ask(question: string, options: AskOptions = {}): Promise<Answer> {
+    const state = this.state;
+    return answerQuestion(state, question, options, {
+      embedQuery: async (text) => (await this.embedder.embed([text], 'query'))[0]!,
+      sentenceVectors: (ids) => this.vectorsOf(state, ids),
+      fusion: this.options.fusion,
+      quotes: this.options.quotes,
+    });
+  }
+
+  documents(): Array<{ id: string; title: string; source?: string }> {
+    return this.state.documents.map((d) => ({ id: d.id, title: d.title, ...(d.source ? { source: d.source } : {}) }));
+  }
+
+  sections(): SectionInfo[] {
+    return this.state.documents.flatMap((d) =>
+      d.sections.map((s) => ({
+        document: d.title,
+        documentId: d.id,
+        number: s.number,
+        title: s.title,
+        level: s.level,
+        parents: s.parents,
+        paragraphs: s.blocks.length,
+        length: s.end - s.start,
+      })),
+    );
+  }
+
+  sectionText(documentId: string, section: number, paragraph?: number): Passage[] {
+    const doc = this.state.documents.findIndex((d) => d.id === documentId);
+    if (doc < 0) throw new VerbatimError('UNKNOWN_DOCUMENT', `There is no document "${documentId}". Documents: ${this.state.documents.map((d) => d.id).join(', ')}.`);
+    const found = this.state.documents[doc]!.sections.find((s) => s.number === section);
+    if (!found) throw new VerbatimError('UNKNOWN_SECTION', `"${this.state.documents[doc]!.title}" has no section ${section}.`);
+    const blocks = found.blocks.map((b, i) => ({ b, i })).filter(({ b }) => paragraph === undefined || b.paragraph === paragraph);
+    if (blocks.length === 0) throw new VerbatimError('UNKNOWN_SECTION', `Section ${section} has no paragraph ${paragraph} (it has ${found.blocks.length}).`);
+    return blocks.map(({ b, i }) => passageFromRange(this.state, doc, section, i, b.start, b.end, 1));
+  }
+
+  /** Embeds sentences the cache lacks, in one batch; the cache is bounded and per index. */
+  private async vectorsOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
+    if (state !== this.state) this.sentenceVectors = new Map();
+    const missing = ids.filter((i) => !this.sentenceVectors.has(i));
+    if (missing.length > 0) {
+      const vectors = await this.embedder.embed(missing.map((i) => state.sentences[i]!.text), 'passage');
+      missing.forEach((id, j) => this.sentenceVectors.set(id, vectors[j]!));
+      // Map iteration is insertion order: drop the oldest entries first.
+      for (const key of this.sentenceVectors.keys()) {
+        if (this.sentenceVectors.size <= SENTENCE_VECTOR_CACHE) break;
+        this.sentenceVectors.delete(key);
+      }
+    }
+    const out = new Map<number, Float32Array>();
+    for (const i of ids) out.set(i, this.sentenceVectors.get(i)!);
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await this.embedder.dispose();
+  }
+}
+
+async function readCorpus(corpus: string, logger: Logger) {
+  let loaded;
+  try {
+    loaded = await loadCorpus(corpus, { logger });
+  } catch (error) {
+    throw new VerbatimError('CORPUS_UNREADABLE', (error as Error).message, { cause: error });
+  }
+  if (loaded.documents.length === 0) {
+    const skipped = loaded.skipped.map((s) => `${s.path} (${s.reason})`).join('; ');
+    throw new VerbatimError('CORPUS_EMPTY', `No readable .txt or .md document in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
+  }
+  return loaded.documents;
+}
+
+async function loadOrBuild(
+  documents: Awaited<ReturnType<typeof readCorpus>>,
+  embedder: Embedder,
+  options: { indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; onProgress?: ProgressHook },
+  logger: Logger,
+): Promise<SearchState> {
+  const build = async (why: string) => {
+    logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
+    const built = await buildIndex(documents, embedder, { dir: options.indexDir, chunker: options.chunker, onProgress: options.onProgress });
+    return makeSearchState({ documents, ...built });
+  };
+  if (options.rebuild === 'always') return build('a rebuild was requested');
+
+  let problem: { code: 'INDEX_MISSING' | 'INDEX_STALE' | 'INDEX_CORRUPT'; why: string };
+  try {
+    const manifest = readManifest(options.indexDir);
+    if (!manifest) {
+      problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
+    } else {
+      const stale = staleReason(manifest, { corpusHash: corpusHash(documents), model: embedder.model, chunker: options.chunker });
+      if (stale) {
+        problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
+      } else {
+        const loaded = readIndex(options.indexDir, manifest);
+        const sentences = sentenceTable(documents);
+        if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, the corpus has ${sentences.length}`);
+        const chunks = loaded.chunks.map((c) => ({ ...c, text: sentences.slice(c.firstSentence, c.lastSentence + 1).map((s) => s.text).join(' ') }));
+        return makeSearchState({ documents, sentences, chunks, vectors: loaded.vectors, lexical: loaded.lexical, manifest });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof VerbatimError) || error.code !== 'INDEX_CORRUPT') throw error;
+    problem = { code: 'INDEX_CORRUPT', why: error.message };
+  }
+  if (options.rebuild === 'never') {
+    throw new VerbatimError(problem.code, `Cannot answer yet: ${problem.why}. Run \`npm run index\` to build it.`);
+  }
+  logger.warn({ code: problem.code }, problem.why);
+  return build(problem.why);
+}

@@ -1,0 +1,66 @@
+/**
+ * Corpus -> index: chunk, embed (in bounded batches, with progress), build both indexes,
+ * calibrate refusal, write atomically.
+ */
+import type { Chunk, ParsedDocument, ProgressHook } from '../types.js';
+import type { Embedder } from '../embed/loadEmbedder.js';
+import { chunkSentences, sentenceTable, type ChunkerOptions, type SentenceRecord } from '../chunk/chunkSections.js';
+import { calibrate, OFF_TOPIC_PROBES } from '../retrieve/calibrate.js';
+import { corpusHash } from '../ingest/loadCorpus.js';
+import { LexicalIndex } from './lexicalIndex.js';
+import { VectorIndex } from './vectorIndex.js';
+import { writeIndex, type IndexManifest } from './indexStore.js';
+
+/** Chunks embedded per step: bounds memory to one batch of tensors whatever the corpus size. */
+export const EMBED_STEP = 256;
+
+export interface BuiltIndex {
+  manifest: IndexManifest;
+  sentences: SentenceRecord[];
+  chunks: Chunk[];
+  vectors: VectorIndex;
+  lexical: LexicalIndex;
+}
+
+/** The heading path a chunk sits under; counts for both retrievers. */
+export function sectionContext(document: ParsedDocument, sectionNumber: number): string {
+  const section = document.sections.find((s) => s.number === sectionNumber)!;
+  return [...section.parents, section.title].join(' — ');
+}
+
+export async function buildIndex(
+  documents: ParsedDocument[],
+  embedder: Embedder,
+  options: { dir: string; chunker: ChunkerOptions; onProgress?: ProgressHook },
+): Promise<BuiltIndex> {
+  const sentences = sentenceTable(documents);
+  const chunks = chunkSentences(sentences, (t) => embedder.countTokens(t), options.chunker);
+
+  const vectors = VectorIndex.create(embedder.dimension, chunks.length);
+  options.onProgress?.({ phase: 'embedding', done: 0, total: chunks.length });
+  for (let i = 0; i < chunks.length; i += EMBED_STEP) {
+    const step = chunks.slice(i, i + EMBED_STEP);
+    const embedded = await embedder.embed(step.map((c) => c.text), 'passage');
+    step.forEach((c, j) => vectors.add(c.id, embedded[j]!));
+    options.onProgress?.({ phase: 'embedding', done: i + step.length, total: chunks.length });
+  }
+
+  const lexical = LexicalIndex.build(chunks.map((c) => ({ id: c.id, title: sectionContext(documents[c.doc]!, c.section), text: c.text })));
+
+  const probes = await embedder.embed([...OFF_TOPIC_PROBES], 'query');
+  const calibration = calibrate(probes.map((p) => vectors.search(p, 1)[0]?.similarity ?? 0));
+
+  const manifest = writeIndex(options.dir, {
+    manifest: {
+      model: { name: embedder.model, dimension: embedder.dimension },
+      corpus: { hash: corpusHash(documents), documents: documents.map((d) => ({ id: d.id, title: d.title })) },
+      chunker: options.chunker,
+      counts: { documents: documents.length, sections: documents.reduce((n, d) => n + d.sections.length, 0), sentences: sentences.length, chunks: chunks.length },
+      calibration,
+    },
+    chunks,
+    vectors,
+    lexical,
+  });
+  return { manifest, sentences, chunks, vectors, lexical };
+}

@@ -1,0 +1,55 @@
+/**
+ * BM25 search over chunks with MiniSearch. Section titles are a field of their own with a
+ * boost: a question naming a section's topic should find it even when the body words differ.
+ */
+import MiniSearch, { type Options } from 'minisearch';
+import { terms, toTerm, words } from '../text/terms.js';
+
+export interface LexicalDoc {
+  id: number;
+  /** The section's title, with its parents' and the document's. */
+  title: string;
+  text: string;
+}
+
+export interface LexicalHit {
+  id: number;
+  score: number;
+  /** Distinct query terms the chunk matched. */
+  matched: string[];
+}
+
+/** Field boosts, chosen on the evaluation sets (`npm run eval`). */
+export const LEXICAL_BOOST = { title: 1.5, text: 1 } as const;
+
+const OPTIONS: Options<LexicalDoc> = {
+  fields: ['title', 'text'],
+  storeFields: [],
+  tokenize: (text: string) => words(text),
+  processTerm: (term: string) => toTerm(term) ?? false,
+};
+
+export class LexicalIndex {
+  private constructor(private readonly search_: MiniSearch<LexicalDoc>) {}
+
+  static build(docs: readonly LexicalDoc[]): LexicalIndex {
+    const index = new MiniSearch<LexicalDoc>(OPTIONS);
+    index.addAll(docs as LexicalDoc[]);
+    return new LexicalIndex(index);
+  }
+
+  static fromJSON(json: string): LexicalIndex {
+    return new LexicalIndex(MiniSearch.loadJSON<LexicalDoc>(json, OPTIONS));
+  }
+
+  toJSON(): string {
+    return JSON.stringify(this.search_);
+  }
+
+  search(question: string, limit: number): LexicalHit[] {
+    if (terms(question).length === 0) return [];
+    const results = this.search_.search(question, { boost: LEXICAL_BOOST, combineWith: 'OR' });
+    return results.slice(0, limit).map((r) => ({ id: r.id as number, score: r.score, matched: r.terms }));
+  }
+
+}

@@ -1,0 +1,10 @@
+/** Limits of the engine, in one place. Adapters may apply stricter ones of their own. */
+
+/** Longest question accepted, in characters: a long paragraph, and Discord's message length. */
+export const MAX_QUESTION_CHARS = 2000;
+/** Most passages one answer may carry. */
+export const MAX_TOP = 20;
+/** Passages per answer unless asked otherwise. */
+export const DEFAULT_TOP = 3;
+/** Sentence vectors kept in memory for quote scoring (about 400 bytes each with the bundled model). */
+export const SENTENCE_VECTOR_CACHE = 50_000;

@@ -1,0 +1,12 @@
+/** Folders the project ships, resolved from this file so commands work from any working directory. */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_CORPUS_DIR = path.join(PROJECT_ROOT, 'corpus');
+export const DEFAULT_INDEX_DIR = path.join(PROJECT_ROOT, 'embeddings');
+export const BUNDLED_MODELS_DIR = path.join(PROJECT_ROOT, 'models');
+/** Where downloaded models and indexes of other corpora (`--doc`, `--corpus`) are cached. */
+export const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, '.cache');
+/** The model that ships with the project (see models/glove-sif-100d/README.md). */
+export const BUNDLED_MODEL = 'glove-sif-100d';

@@ -1,0 +1,68 @@
+/**
+ * Refusal calibration. Cosine similarities mean different things for different models (a
+ * word-vector average rarely passes 0.6; bge rarely drops below 0.3), and for different
+ * corpora. So the threshold is not a constant: at index time, questions about everyday
+ * topics are run against the corpus, and a question must score clearly above what those
+ * off-topic questions score to be answered. Robust statistics (median, MAD) keep a few
+ * probes that happen to be on-topic for some corpus from moving the threshold much.
+ */
+import type { Calibration } from '../index/indexStore.js';
+
+/** Questions no ordinary document answers; their best scores model "unrelated". */
+export const OFF_TOPIC_PROBES: readonly string[] = [
+  'What is the best recipe for banana bread?',
+  'How do I change a flat tyre on a bicycle?',
+  'Who won the football world cup final?',
+  'What is the boiling point of water at high altitude?',
+  'How many calories are in a slice of pizza?',
+  'What time does the supermarket close on Sundays?',
+  'How do I train my puppy to sit?',
+  'What is the plot of the latest superhero movie?',
+  'Which shampoo is best for curly hair?',
+  'How do I bake sourdough at home?',
+  'What is the capital of Australia?',
+  'How far is the Moon from the Earth?',
+  'What are good exercises for lower back pain?',
+  'How do I knit a wool scarf?',
+  'Who painted the Mona Lisa?',
+  'What is the weather forecast for the weekend?',
+  'How long should I boil an egg?',
+  'What is the chemical formula of table salt?',
+  'How do I grow tomatoes on a balcony?',
+  'Which guitar strings sound the brightest?',
+  'How do penguins keep their eggs warm?',
+  'What are the rules of chess castling?',
+  'How do I remove a red wine stain from a carpet?',
+  'What is the fastest land animal?',
+  'Where can I buy cheap concert tickets?',
+  'How often should I water a cactus?',
+  'What does a good night skincare routine look like?',
+  'How do I make cold brew coffee?',
+  'Which planets have rings?',
+  'How do I tie a bow tie?',
+  'What is a good name for a goldfish?',
+  'How do volcanoes form?',
+];
+
+/**
+ * How many robust standard deviations above the off-topic median a question's best match
+ * must be. One number for every corpus and model, chosen on the evaluation sets.
+ */
+export const REFUSAL_Z = 3;
+
+export function calibrate(bestScores: readonly number[], z: number = REFUSAL_Z): Calibration {
+  const sorted = [...bestScores].sort((a, b) => a - b);
+  const median = quantile(sorted, 0.5);
+  const deviations = sorted.map((s) => Math.abs(s - median)).sort((a, b) => a - b);
+  // 1.4826 * MAD estimates the standard deviation of normally distributed scores.
+  const std = Math.max(1.4826 * quantile(deviations, 0.5), 0.01);
+  return { offTopicMean: median, offTopicStd: std, refusalThreshold: median + z * std };
+}
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}

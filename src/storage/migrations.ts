@@ -1,0 +1,75 @@
+/**
+ * The schema, as an ordered list of migrations. Migration `i` (0-based) takes a database
+ * from `PRAGMA user_version = i` to `i + 1`; `openDatabase` runs the missing ones, each in
+ * its own transaction together with the version bump, so a crash leaves the file at a
+ * whole version, never half-migrated.
+ *
+ * Rules for editing: never change a migration that has shipped; append a new one. A
+ * migration is plain SQL so that a test helper or a one-off script can apply it with the
+ * `sqlite3` shell too.
+ *
+ * Conventions: times are INTEGER milliseconds since the Unix epoch (UTC); Discord ids are
+ * TEXT (snowflakes overflow a JS number); tables are STRICT so a wrong type is an error,
+ * not a silently coerced value.
+ */
+
+/** Written to `PRAGMA application_id` so a foreign SQLite file is recognised as such ('VRBT'). */
+export const APPLICATION_ID = 0x56524254;
+
+export const MIGRATIONS: readonly string[] = [
+  // 1: settings, audit log with feedback, quiz answers.
+  `
+  -- Only the settings a server changed, as a JSON object; the rest come from the defaults
+  -- in settings.ts, so changing a default reaches every server that never overrode it and a
+  -- new setting needs no migration.
+  CREATE TABLE guild_settings (
+    guild_id   TEXT PRIMARY KEY,
+    overrides  TEXT NOT NULL CHECK (json_valid(overrides)),
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- One row per question the engine handled. Rate limits are computed from these rows, so
+  -- they survive restarts without a separate counter table.
+  CREATE TABLE questions (
+    id             INTEGER PRIMARY KEY,
+    guild_id       TEXT NOT NULL,
+    channel_id     TEXT NOT NULL,
+    user_id        TEXT NOT NULL,
+    question       TEXT NOT NULL,
+    -- normaliseQuestion(question): groups "What is X?" with "what is x" in reports.
+    normalized     TEXT NOT NULL,
+    answered       INTEGER NOT NULL CHECK (answered IN (0, 1)),
+    -- JSON array of section labels, e.g. ["3 Retention", "5.1 Appeals"].
+    cited_sections TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(cited_sections)),
+    latency_ms     INTEGER NOT NULL,
+    asked_at       INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX questions_by_guild_time ON questions (guild_id, asked_at);
+  CREATE INDEX questions_by_member ON questions (guild_id, user_id, asked_at);
+
+  -- One vote per member per question; a later vote replaces the earlier one.
+  CREATE TABLE feedback (
+    question_id INTEGER NOT NULL REFERENCES questions (id) ON DELETE CASCADE,
+    user_id     TEXT NOT NULL,
+    vote        TEXT NOT NULL CHECK (vote IN ('up', 'down')),
+    voted_at    INTEGER NOT NULL,
+    PRIMARY KEY (question_id, user_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX feedback_by_user ON feedback (user_id);
+
+  -- One answer per member per quiz; the first one counts.
+  CREATE TABLE quiz_answers (
+    guild_id    TEXT NOT NULL,
+    quiz_id     TEXT NOT NULL,
+    user_id     TEXT NOT NULL,
+    correct     INTEGER NOT NULL CHECK (correct IN (0, 1)),
+    answered_at INTEGER NOT NULL,
+    PRIMARY KEY (guild_id, quiz_id, user_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX quiz_answers_by_member ON quiz_answers (guild_id, user_id);
+
+  PRAGMA application_id = ${APPLICATION_ID};
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

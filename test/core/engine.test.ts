@@ -1,0 +1,188 @@
+/**
+ * The engine end to end on the seed document, with the bundled model, offline.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Verbatim } from '../../src/core/engine.js';
+import { VerbatimError } from '../../src/core/errors.js';
+import { foldWhitespace } from '../../src/core/answer/makePassage.js';
+import { MANIFEST_FILE, readManifest } from '../../src/core/index/indexStore.js';
+import { DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
+
+const SEED = path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt');
+const seedText = fs.readFileSync(SEED, 'utf8');
+
+function tempCorpus(): { corpus: string; indexDir: string } {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-engine-'));
+  const corpus = path.join(root, 'corpus');
+  fs.mkdirSync(corpus);
+  fs.copyFileSync(SEED, path.join(corpus, 'seed.txt'));
+  return { corpus, indexDir: path.join(root, 'index') };
+}
+
+let engine: Verbatim;
+let dirs: { corpus: string; indexDir: string };
+
+beforeAll(async () => {
+  dirs = tempCorpus();
+  engine = await Verbatim.open(dirs);
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
+describe('answers', () => {
+  const questions = [
+    'Why did Russia recognize the Taliban?',
+    'Which groups are vulnerable to persecution?',
+    'What should global stakeholders prioritize?',
+    'What happens to journalists?',
+    'How could recognition change international aid?',
+  ];
+
+  it.each(questions)('quotes verbatim with offsets that round-trip: %s', async (q) => {
+    const answer = await engine.ask(q);
+    expect(answer.answered).toBe(true);
+    expect(answer.passages.length).toBeGreaterThan(0);
+    for (const p of answer.passages) {
+      expect(p.quote).toBe(foldWhitespace(seedText.slice(p.start, p.end)));
+      expect(seedText.includes(p.quote)).toBe(true);
+      expect(p.quote.length).toBeLessThan(700);
+      expect(p.score).toBeGreaterThanOrEqual(0);
+      expect(p.score).toBeLessThanOrEqual(1);
+      const section = engine.sections().find((s) => s.number === p.section.number)!;
+      expect(p.section.title).toBe(section.title);
+      expect(p.paragraph).toBeGreaterThanOrEqual(1);
+      expect(p.paragraph).toBeLessThanOrEqual(section.paragraphs);
+    }
+  });
+
+  it('finds the sentence that answers a direct question first', async () => {
+    const answer = await engine.ask('Which groups such as the Hazaras remain vulnerable?');
+    expect(answer.passages[0]!.quote).toContain('Hazaras remain vulnerable to persecution');
+    expect(answer.passages[0]!.section.number).toBe(3);
+    // A list item carries the line that introduces it.
+    expect(answer.passages[0]!.leadIn?.quote).toBe('Key human rights issues under scrutiny include:');
+  });
+
+  it('pages through passages without repeating one', async () => {
+    const first = await engine.ask('human rights', { top: 2 });
+    const next = await engine.ask('human rights', { top: 2, offset: 2 });
+    const all = await engine.ask('human rights', { top: 4 });
+    expect([...first.passages, ...next.passages].map((p) => p.start)).toEqual(all.passages.map((p) => p.start));
+    expect(new Set(all.passages.map((p) => p.start)).size).toBe(all.passages.length);
+  });
+
+  it.each(['What is the best recipe for chocolate cake?', 'Who won the 1998 football World Cup?', 'How do I install Python on Windows?'])(
+    'refuses an off-topic question and names the closest sections: %s',
+    async (q) => {
+      const answer = await engine.ask(q);
+      expect(answer.answered).toBe(false);
+      expect(answer.passages).toEqual([]);
+      expect(answer.reason).toMatch(/doesn't seem to answer/);
+      expect(answer.closestSections!.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('rejects empty and oversized questions with clear errors', async () => {
+    await expect(engine.ask('   ')).rejects.toMatchObject({ code: 'EMPTY_QUESTION' });
+    await expect(engine.ask('why '.repeat(2500))).rejects.toMatchObject({ code: 'QUESTION_TOO_LONG', message: expect.stringMatching(/limit is 2000/) });
+  });
+
+  it('survives hostile input: control characters, markup, unknown words', async () => {
+    const answer = await engine.ask('\u0000\u0007 @everyone <script>alert(1)</script> ```zzqx``` Taliban?');
+    expect(answer.question).not.toMatch(/[\u0000-\u0008]/);
+    const nonsense = await engine.ask('qwxz zzvvq plorbt');
+    expect(nonsense.answered).toBe(false);
+  });
+
+  it('returns the exact text of a section and of one paragraph', () => {
+    const all = engine.sectionText('seed.txt', 3);
+    expect(all.length).toBe(engine.sections().find((s) => s.number === 3)!.paragraphs);
+    for (const p of all) expect(seedText.slice(p.start, p.end)).toBe(p.quote);
+    const one = engine.sectionText('seed.txt', 3, 5);
+    expect(one).toHaveLength(1);
+    expect(one[0]!.quote).toContain('Hazaras');
+    expect(() => engine.sectionText('seed.txt', 9)).toThrow(VerbatimError);
+    expect(() => engine.sectionText('nope.txt', 1)).toThrow(/no document/);
+  });
+});
+
+describe('index lifecycle', () => {
+  it('reuses a fresh index without rebuilding it', async () => {
+    const before = readManifest(dirs.indexDir)!;
+    const again = await Verbatim.open({ ...dirs, rebuild: 'never' });
+    expect(again.manifest.buildId).toBe(before.buildId);
+    await again.close();
+  });
+
+  it('notices a changed corpus: error with rebuild off, rebuild with auto', async () => {
+    const own = tempCorpus();
+    const first = await Verbatim.open(own);
+    const builtId = first.manifest.buildId;
+    await first.close();
+    fs.appendFileSync(path.join(own.corpus, 'seed.txt'), '\nA new closing sentence about Kabul was added.\n');
+    await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/corpus changed.*npm run index/) });
+    const rebuilt = await Verbatim.open(own);
+    expect(rebuilt.manifest.buildId).not.toBe(builtId);
+    expect((await rebuilt.ask('What was added about Kabul?')).passages.some((p) => p.quote.includes('new closing sentence'))).toBe(true);
+    await rebuilt.close();
+  });
+
+  it('notices a model change', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(dirs.indexDir, MANIFEST_FILE), 'utf8'));
+    const own = tempCorpus();
+    fs.mkdirSync(own.indexDir, { recursive: true });
+    for (const f of fs.readdirSync(dirs.indexDir)) fs.copyFileSync(path.join(dirs.indexDir, f), path.join(own.indexDir, f));
+    fs.writeFileSync(path.join(own.indexDir, MANIFEST_FILE), JSON.stringify({ ...manifest, model: { ...manifest.model, name: 'some-other-model' } }));
+    await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/some-other-model/) });
+  });
+
+  it.each([
+    ['a truncated vector file', (dir: string, m: { files: { vectors: string } }) => fs.writeFileSync(path.join(dir, m.files.vectors), 'garbage')],
+    ['a deleted chunk table', (dir: string, m: { files: { chunks: string } }) => fs.rmSync(path.join(dir, m.files.chunks))],
+    ['an unparsable manifest', (dir: string) => fs.writeFileSync(path.join(dir, MANIFEST_FILE), '{"formatVersion": 1, ')],
+  ])('detects %s: error with rebuild off, rebuild with auto', async (_name, damage) => {
+    const own = tempCorpus();
+    const first = await Verbatim.open(own);
+    const manifest = first.manifest;
+    await first.close();
+    damage(own.indexDir, manifest);
+    await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_CORRUPT' });
+    const rebuilt = await Verbatim.open(own);
+    expect((await rebuilt.ask('Why did Russia recognize the Taliban?')).answered).toBe(true);
+    await rebuilt.close();
+  });
+
+  it('keeps only the files of the live build', async () => {
+    const own = tempCorpus();
+    await (await Verbatim.open(own)).close();
+    await (await Verbatim.open({ ...own, rebuild: 'always' })).close();
+    const manifest = readManifest(own.indexDir)!;
+    expect(fs.readdirSync(own.indexDir).sort()).toEqual([MANIFEST_FILE, ...Object.values(manifest.files)].sort());
+  });
+});
+
+describe('bad corpora and models', () => {
+  it('skips binary and empty files in a corpus folder', async () => {
+    const own = tempCorpus();
+    fs.writeFileSync(path.join(own.corpus, 'empty.md'), '   \n');
+    fs.writeFileSync(path.join(own.corpus, 'binary.txt'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2]));
+    const e = await Verbatim.open(own);
+    expect(e.documents().map((d) => d.id)).toEqual(['seed.txt']);
+    await e.close();
+  });
+
+  it('explains a corpus with nothing readable', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-empty-'));
+    fs.writeFileSync(path.join(root, 'empty.txt'), '');
+    await expect(Verbatim.open({ corpus: root, indexDir: path.join(root, 'index') })).rejects.toMatchObject({ code: 'CORPUS_EMPTY', message: expect.stringMatching(/empty\.txt/) });
+  });
+
+  it('explains a missing model folder', async () => {
+    await expect(Verbatim.open({ ...tempCorpus(), embedder: { model: '/nonexistent/model-folder' } })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringMatching(/npm run build-model/) });
+    await expect(Verbatim.open({ ...tempCorpus(), embedder: { model: 'Xenova/not-downloaded' } })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringMatching(/ALLOW_REMOTE_MODELS/) });
+  });
+});

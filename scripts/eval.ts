@@ -76,7 +76,7 @@ async function main() {
   const tallies = new Map<string, Tally>();
   const tally = (key: string) => tallies.get(key) ?? (tallies.set(key, empty()), tallies.get(key)!);
   for (const item of items) {
-    const set = item.set === 'holdout.questions.json' ? 'holdout' : item.document ?? 'unanswerable';
+    const set = item.set === 'holdout.questions.json' ? 'holdout' : (item.document ?? `unanswerable (${item.style})`);
     if (item.document) {
       const { engine, text } = engines.get(item.document)!;
       const answer = await engine.ask(item.question, { top: 10 });

@@ -33,7 +33,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(
       `Indexed ${m.counts.documents} document(s): ${m.counts.sections} sections, ${m.counts.sentences} sentences, ${m.counts.chunks} chunks ` +
         `with ${m.model.name} (${m.model.dimension} dimensions) in ${seconds.toFixed(1)} s.\n` +
-        `Refusal threshold: similarity ${m.calibration.refusalThreshold.toFixed(3)} (off-topic median ${m.calibration.offTopicMean.toFixed(3)}).\n`,
+        `Off-topic questions score ${m.calibration.offTopicMean.toFixed(3)} ± ${m.calibration.offTopicStd.toFixed(3)} against it (refusal calibration).\n`,
     );
     await engine.close();
     return EXIT.ok;

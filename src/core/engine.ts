@@ -4,7 +4,7 @@
  * it never knows which adapter is calling.
  */
 import path from 'node:path';
-import type { Answer, AskOptions, Logger, Passage, ProgressHook, SectionInfo } from './types.js';
+import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, QuizQuestion, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 import { VerbatimError } from './errors.js';
 import { loadEmbedder, type Embedder, type EmbedderOptions } from './embed/loadEmbedder.js';
 import { loadCorpus, corpusHash } from './ingest/loadCorpus.js';
@@ -18,6 +18,8 @@ import { BUNDLED_MODEL, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR } from './paths.js
 import { SENTENCE_VECTOR_CACHE } from './limits.js';
 import type { FusionOptions } from './retrieve/findChunks.js';
 import type { QuoteOptions } from './answer/chooseQuotes.js';
+import { summarise } from './summarise/summarise.js';
+import { makeQuestion } from './quiz/makeQuestion.js';
 
 export interface VerbatimOptions {
   /** A folder of .txt/.md files, or one file (default: the repository's `corpus/`). */
@@ -41,7 +43,7 @@ export interface VerbatimOptions {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export class Verbatim {
+export class Verbatim implements VerbatimEngine {
   private sentenceVectors = new Map<number, Float32Array>();
 
   private constructor(
@@ -84,6 +86,7 @@ export class Verbatim {
     const state = this.state;
     return answerQuestion(state, question, options, {
       embedQuery: async (text) => (await this.embedder.embed([text], 'query'))[0]!,
+      embedWords: (words) => this.embedder.embed(words, 'passage'),
       sentenceVectors: (ids) => this.vectorsOf(state, ids),
       fusion: this.options.fusion,
       quotes: this.options.quotes,
@@ -117,6 +120,17 @@ export class Verbatim {
     const blocks = found.blocks.map((b, i) => ({ b, i })).filter(({ b }) => paragraph === undefined || b.paragraph === paragraph);
     if (blocks.length === 0) throw new VerbatimError('UNKNOWN_SECTION', `Section ${section} has no paragraph ${paragraph} (it has ${found.blocks.length}).`);
     return blocks.map(({ b, i }) => passageFromRange(this.state, doc, section, i, b.start, b.end, 1));
+  }
+
+  /** An extractive summary of the corpus, one document or one section: central sentences, quoted in document order. */
+  async summarise(options: SummaryOptions = {}): Promise<Summary> {
+    const state = this.state;
+    return summarise(state, options, { sentenceVectors: (ids) => this.vectorsOf(state, ids) });
+  }
+
+  /** A multiple-choice question from the document; the same seed gives the same question. */
+  quiz(options: QuizOptions = {}): QuizQuestion | undefined {
+    return makeQuestion(this.state, options);
   }
 
   /** Embeds sentences the cache lacks, in one batch; the cache is bounded and per index. */
@@ -183,7 +197,7 @@ async function loadOrBuild(
         const sentences = sentenceTable(documents);
         if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, the corpus has ${sentences.length}`);
         const chunks = loaded.chunks.map((c) => ({ ...c, text: sentences.slice(c.firstSentence, c.lastSentence + 1).map((s) => s.text).join(' ') }));
-        return makeSearchState({ documents, sentences, chunks, vectors: loaded.vectors, lexical: loaded.lexical, manifest });
+        return makeSearchState({ documents, sentences, chunks, vectors: loaded.vectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, manifest });
       }
     }
   } catch (error) {

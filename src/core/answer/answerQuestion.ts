@@ -5,7 +5,8 @@
 import type { Answer, AskOptions, Passage } from '../types.js';
 import { VerbatimError } from '../errors.js';
 import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
-import { terms } from '../text/terms.js';
+import { analyseQuestion } from '../retrieve/analyseQuestion.js';
+import { answers } from '../retrieve/calibrate.js';
 import type { SearchState } from '../retrieve/searchState.js';
 import { findChunks, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
 import { chooseQuotes, DEFAULT_QUOTES, type QuoteOptions } from './chooseQuotes.js';
@@ -16,6 +17,8 @@ export const REFUSAL_MESSAGE = "The document doesn't seem to answer that.";
 
 export interface AnswerDeps {
   embedQuery(text: string): Promise<Float32Array>;
+  /** Vectors of single words (passage side), for query expansion. */
+  embedWords(words: string[]): Promise<Float32Array[]>;
   /** Vectors of the given sentences (by index in the sentence table), cached by the caller. */
   sentenceVectors(ids: number[]): Promise<Map<number, Float32Array>>;
   fusion?: FusionOptions;
@@ -39,10 +42,10 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   const offset = Math.max(0, Math.floor(options.offset ?? 0));
   const calibration = state.manifest.calibration;
 
-  const queryVector = await deps.embedQuery(question);
-  const search = findChunks(state, question, queryVector, deps.fusion ?? DEFAULT_FUSION);
+  const [queryVector, analysis] = await Promise.all([deps.embedQuery(question), analyseQuestion(state, question, deps.embedWords)]);
+  const search = findChunks(state, question, analysis, queryVector, deps.fusion ?? DEFAULT_FUSION);
 
-  if (search.bestSimilarity < calibration.refusalThreshold || search.hits.length === 0) {
+  if (!answers(search.bestSimilarity, analysis.coverage, calibration) || search.hits.length === 0) {
     const closest: NonNullable<Answer['closestSections']> = [];
     const seen = new Set<string>();
     for (const hit of search.hits) {
@@ -73,7 +76,9 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
     return Math.max(0, Math.min(1, (dot(v, queryVector) - floor) / (1 - floor)));
   };
 
-  const quotes = chooseQuotes(state, terms(question), search.hits, similarity, offset + top, quoteOptions);
+  const weights = new Map<string, number>(analysis.terms.map((t) => [t, 1]));
+  for (const [t, w] of analysis.expansions) weights.set(t, w);
+  const quotes = chooseQuotes(state, weights, search.hits, similarity, offset + top, quoteOptions);
   const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight;
   const passages: Passage[] = quotes.slice(offset).map((q) => passageFromSentences(state, q.first, q.last, q.score / maxScore));
   return { question, answered: true, passages };

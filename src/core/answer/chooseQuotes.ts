@@ -19,9 +19,21 @@ export interface QuoteOptions {
   chunkWeight: number;
   /** Subtracted per sentence beyond the first: a longer quote must earn its length. */
   lengthPenalty: number;
+  /** Subtracted from a quote that starts with a list's lead-in line or is code: they rarely answer by themselves. */
+  leadInPenalty: number;
+  codePenalty: number;
 }
 
-export const DEFAULT_QUOTES: QuoteOptions = { chunks: 8, maxSentences: 3, coverageWeight: 1, meaningWeight: 0.6, chunkWeight: 0.5, lengthPenalty: 0.08 };
+export const DEFAULT_QUOTES: QuoteOptions = {
+  chunks: 8,
+  maxSentences: 3,
+  coverageWeight: 1,
+  meaningWeight: 0.6,
+  chunkWeight: 0.2,
+  lengthPenalty: 0.08,
+  leadInPenalty: 0.25,
+  codePenalty: 0.3,
+};
 
 export interface QuoteCandidate {
   /** Sentence range in the corpus's sentence table (inclusive). */
@@ -36,14 +48,17 @@ export interface QuoteCandidate {
  */
 export function chooseQuotes(
   state: SearchState,
-  questionTerms: readonly string[],
+  /** Index term -> how much it counts (expansion terms count less than the question's own). */
+  questionTerms: ReadonlyMap<string, number>,
   hits: readonly ChunkHit[],
   sentenceSimilarity: (sentence: number) => number,
   limit: number,
   options: QuoteOptions = DEFAULT_QUOTES,
 ): QuoteCandidate[] {
-  const query = [...new Set(questionTerms)];
-  const totalWeight = query.reduce((sum, t) => sum + idfOf(state, t), 0) || 1;
+  const query = [...questionTerms.keys()];
+  const weight = (t: string) => idfOf(state, t) * questionTerms.get(t)!;
+  // Expansions may stand in for a word, not add to what the question asks: normalise by the question's own terms.
+  const totalWeight = query.filter((t) => questionTerms.get(t) === 1).reduce((sum, t) => sum + weight(t), 0) || 1;
   const top = hits.slice(0, options.chunks);
   const bestFused = top[0]?.fused || 1;
   const candidates: QuoteCandidate[] = [];
@@ -66,15 +81,18 @@ export function chooseQuotes(
         if (seen.has(key)) continue;
         seen.add(key);
         let coverage = 0;
-        for (const t of covered) coverage += idfOf(state, t);
+        for (const t of covered) coverage += weight(t);
         // A title word the quote itself lacks still says the quote is in the right place.
         let titleCoverage = 0;
-        if (titleTerms) for (const t of query) if (!covered.has(t) && titleTerms.has(t)) titleCoverage += idfOf(state, t);
+        if (titleTerms) for (const t of query) if (!covered.has(t) && titleTerms.has(t)) titleCoverage += weight(t);
+        const role = state.sentenceRole[first]!;
         const score =
-          options.coverageWeight * ((coverage + 0.5 * titleCoverage) / totalWeight) +
+          options.coverageWeight * Math.min(1, (coverage + 0.5 * titleCoverage) / totalWeight) +
           options.meaningWeight * meaning +
           options.chunkWeight * prior -
-          options.lengthPenalty * (last - first);
+          options.lengthPenalty * (last - first) -
+          (role === 'lead-in' ? options.leadInPenalty : 0) -
+          (role === 'code' ? options.codePenalty : 0);
         candidates.push({ first, last, score });
       }
     }

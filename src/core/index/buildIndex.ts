@@ -6,9 +6,10 @@ import type { Chunk, ParsedDocument, ProgressHook } from '../types.js';
 import type { Embedder } from '../embed/loadEmbedder.js';
 import { chunkSentences, sentenceTable, type ChunkerOptions, type SentenceRecord } from '../chunk/chunkSections.js';
 import { calibrate, OFF_TOPIC_PROBES } from '../retrieve/calibrate.js';
+import { collectVocabulary, type Vocabulary } from '../retrieve/vocabulary.js';
 import { corpusHash } from '../ingest/loadCorpus.js';
 import { LexicalIndex } from './lexicalIndex.js';
-import { VectorIndex } from './vectorIndex.js';
+import { dot, VectorIndex } from './vectorIndex.js';
 import { writeIndex, type IndexManifest } from './indexStore.js';
 
 /** Chunks embedded per step: bounds memory to one batch of tensors whatever the corpus size. */
@@ -20,6 +21,7 @@ export interface BuiltIndex {
   chunks: Chunk[];
   vectors: VectorIndex;
   lexical: LexicalIndex;
+  vocabulary: Vocabulary;
 }
 
 /** The heading path a chunk sits under; counts for both retrievers. */
@@ -47,6 +49,11 @@ export async function buildIndex(
 
   const lexical = LexicalIndex.build(chunks.map((c) => ({ id: c.id, title: sectionContext(documents[c.doc]!, c.section), text: c.text })));
 
+  const vocabulary = await embedVocabulary(
+    embedder,
+    collectVocabulary([...sentences.map((s) => s.text), ...documents.flatMap((d) => d.sections.map((s) => s.title))]),
+  );
+
   const probes = await embedder.embed([...OFF_TOPIC_PROBES], 'query');
   const calibration = calibrate(probes.map((p) => vectors.search(p, 1)[0]?.similarity ?? 0));
 
@@ -61,6 +68,24 @@ export async function buildIndex(
     chunks,
     vectors,
     lexical,
+    vocabulary,
   });
-  return { manifest, sentences, chunks, vectors, lexical };
+  return { manifest, sentences, chunks, vectors, lexical, vocabulary };
+}
+
+async function embedVocabulary(embedder: Embedder, forms: Map<string, string>): Promise<Vocabulary> {
+  const terms = [...forms.keys()];
+  const words = [...forms.values()];
+  const dimension = embedder.dimension;
+  const vectors = new Float32Array(words.length * dimension);
+  // What the model makes of a word it does not know. Such words keep a zero row: they must
+  // neither attract neighbours nor look like each other.
+  const [unknown] = await embedder.embed(['qzxqvjw'], 'passage');
+  for (let i = 0; i < words.length; i += EMBED_STEP) {
+    const embedded = await embedder.embed(words.slice(i, i + EMBED_STEP), 'passage');
+    embedded.forEach((v, j) => {
+      if (dot(v, unknown!) < 0.999) vectors.set(v, (i + j) * dimension);
+    });
+  }
+  return { words, terms, vectors, dimension };
 }

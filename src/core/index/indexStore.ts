@@ -14,17 +14,16 @@ import type { Chunk } from '../types.js';
 import type { ChunkerOptions } from '../chunk/chunkSections.js';
 import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
+import type { Vocabulary } from '../retrieve/vocabulary.js';
 
 /** Bumped whenever the files' shape changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface Calibration {
-  /** Best dense similarity of each built-in off-topic probe question against this corpus. */
+  /** Median and robust spread of the best dense similarity of off-topic probe questions against this corpus. */
   offTopicMean: number;
   offTopicStd: number;
-  /** Dense similarity a question's best chunk must reach to be answered. */
-  refusalThreshold: number;
 }
 
 export interface IndexManifest {
@@ -36,7 +35,7 @@ export interface IndexManifest {
   chunker: ChunkerOptions;
   counts: { documents: number; sections: number; sentences: number; chunks: number };
   calibration: Calibration;
-  files: { vectors: string; chunks: string; lexical: string };
+  files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string };
 }
 
 /** A chunk as stored: its text is rebuilt from the corpus, which is re-read at load. */
@@ -47,6 +46,7 @@ export interface IndexData {
   chunks: Chunk[];
   vectors: VectorIndex;
   lexical: LexicalIndex;
+  vocabulary: Vocabulary;
 }
 
 export interface LoadedIndex {
@@ -55,6 +55,7 @@ export interface LoadedIndex {
   chunks: Array<Omit<Chunk, 'text'>>;
   vectors: VectorIndex;
   lexical: LexicalIndex;
+  vocabulary: Vocabulary;
 }
 
 function writeAtomic(file: string, write: (tmp: string) => void): void {
@@ -71,12 +72,21 @@ function writeAtomic(file: string, write: (tmp: string) => void): void {
 export function writeIndex(dir: string, data: IndexData): IndexManifest {
   fs.mkdirSync(dir, { recursive: true });
   const buildId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
-  const files = { vectors: `vectors-${buildId}.hnsw`, chunks: `chunks-${buildId}.json`, lexical: `lexical-${buildId}.json` };
+  const files = {
+    vectors: `vectors-${buildId}.hnsw`,
+    chunks: `chunks-${buildId}.json`,
+    lexical: `lexical-${buildId}.json`,
+    vocabulary: `vocabulary-${buildId}.json`,
+    wordVectors: `words-${buildId}.f32`,
+  };
   const stored: StoredChunk[] = data.chunks.map((c) => [c.doc, c.section, c.firstSentence, c.lastSentence, c.start, c.end, c.tokens]);
 
   writeAtomic(path.join(dir, files.vectors), (tmp) => data.vectors.write(tmp));
   writeAtomic(path.join(dir, files.chunks), (tmp) => fs.writeFileSync(tmp, JSON.stringify(stored)));
   writeAtomic(path.join(dir, files.lexical), (tmp) => fs.writeFileSync(tmp, data.lexical.toJSON()));
+  const { words, terms, dimension, vectors } = data.vocabulary;
+  writeAtomic(path.join(dir, files.vocabulary), (tmp) => fs.writeFileSync(tmp, JSON.stringify({ dimension, words, terms })));
+  writeAtomic(path.join(dir, files.wordVectors), (tmp) => fs.writeFileSync(tmp, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
 
   const manifest: IndexManifest = { formatVersion: INDEX_FORMAT_VERSION, buildId, createdAt: new Date().toISOString(), ...data.manifest, files };
   writeAtomic(path.join(dir, MANIFEST_FILE), (tmp) => fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n'));
@@ -84,7 +94,7 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
   // The new build is live; older builds' files (and temporaries of crashed writers) can go.
   const keep = new Set([...Object.values(files), MANIFEST_FILE]);
   for (const name of fs.readdirSync(dir)) {
-    if (/^(vectors|chunks|lexical)-.+\.(hnsw|json)(\..+\.tmp)?$|\.tmp$/.test(name) && !keep.has(name)) fs.rmSync(path.join(dir, name), { force: true });
+    if (/^(vectors|chunks|lexical|vocabulary|words)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/.test(name) && !keep.has(name)) fs.rmSync(path.join(dir, name), { force: true });
   }
   return manifest;
 }
@@ -111,7 +121,11 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
     const vectors = VectorIndex.read(at(manifest.files.vectors), manifest.model.dimension);
     if (vectors.size > chunks.length) throw new Error(`vector index has ${vectors.size} points for ${chunks.length} chunks`);
     const lexical = LexicalIndex.fromJSON(fs.readFileSync(at(manifest.files.lexical), 'utf8'));
-    return { manifest, chunks, vectors, lexical };
+    const { dimension, words, terms } = JSON.parse(fs.readFileSync(at(manifest.files.vocabulary), 'utf8')) as Omit<Vocabulary, 'vectors'>;
+    const raw = fs.readFileSync(at(manifest.files.wordVectors));
+    if (raw.byteLength !== words.length * dimension * 4) throw new Error(`word vectors hold ${raw.byteLength} bytes, expected ${words.length * dimension * 4}`);
+    const vectorsOfWords = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    return { manifest, chunks, vectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords } };
   } catch (error) {
     throw new VerbatimError('INDEX_CORRUPT', `The index in ${dir} is damaged (${(error as Error).message}). Run \`npm run index\` to rebuild it.`, { cause: error });
   }

@@ -46,9 +46,19 @@ export class LexicalIndex {
     return JSON.stringify(this.search_);
   }
 
-  search(question: string, limit: number): LexicalHit[] {
-    if (terms(question).length === 0) return [];
-    const results = this.search_.search(question, { boost: LEXICAL_BOOST, combineWith: 'OR' });
+  /**
+   * `expansions` (index term -> weight below 1) are extra words searched with less weight:
+   * corpus words standing in for question words the corpus never uses.
+   */
+  search(question: string, limit: number, expansions?: { words: string[]; weights: Map<string, number> }): LexicalHit[] {
+    if (terms(question).length === 0 && !expansions?.words.length) return [];
+    const own = new Set(terms(question));
+    const query = expansions?.words.length ? `${question} ${expansions.words.join(' ')}` : question;
+    const results = this.search_.search(query, {
+      boost: LEXICAL_BOOST,
+      combineWith: 'OR',
+      boostTerm: (term) => (own.has(term) ? 1 : (expansions?.weights.get(term) ?? 1)),
+    });
     return results.slice(0, limit).map((r) => ({ id: r.id as number, score: r.score, matched: r.terms }));
   }
 

@@ -45,18 +45,27 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
 ];
 
 /**
- * How many robust standard deviations above the off-topic median a question's best match
- * must be. One number for every corpus and model, chosen on the evaluation sets.
+ * Whether the document answers at all. Two signals, each weak alone: how far the question's
+ * best chunk stands above what the off-topic probes score against this corpus (in robust
+ * standard deviations, so the same rule holds for any model and corpus), and how much of
+ * the question's wording the corpus covers (see analyseQuestion). A near-miss question
+ * ("How many troops…") scores high on the first and lower on the second; a paraphrase the
+ * other way round. One rule for every corpus, fitted on the evaluation sets.
  */
-export const REFUSAL_Z = 3;
+export const REFUSAL_RULE = { coverageWeight: 3, threshold: 3.5 } as const;
 
-export function calibrate(bestScores: readonly number[], z: number = REFUSAL_Z): Calibration {
+export function answers(bestSimilarity: number, coverage: number, calibration: Calibration): boolean {
+  const z = (bestSimilarity - calibration.offTopicMean) / calibration.offTopicStd;
+  return z + REFUSAL_RULE.coverageWeight * coverage >= REFUSAL_RULE.threshold;
+}
+
+export function calibrate(bestScores: readonly number[]): Calibration {
   const sorted = [...bestScores].sort((a, b) => a - b);
   const median = quantile(sorted, 0.5);
   const deviations = sorted.map((s) => Math.abs(s - median)).sort((a, b) => a - b);
   // 1.4826 * MAD estimates the standard deviation of normally distributed scores.
   const std = Math.max(1.4826 * quantile(deviations, 0.5), 0.01);
-  return { offTopicMean: median, offTopicStd: std, refusalThreshold: median + z * std };
+  return { offTopicMean: median, offTopicStd: std };
 }
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -4,6 +4,7 @@
  * on unrelated scales, and cosine scales differ again from one model to the next.
  */
 import type { SearchState } from './searchState.js';
+import type { QuestionAnalysis } from './analyseQuestion.js';
 
 export interface FusionOptions {
   /** How many candidates each retriever contributes. */
@@ -15,7 +16,7 @@ export interface FusionOptions {
 }
 
 /** Chosen on the evaluation sets (`npm run eval`). */
-export const DEFAULT_FUSION: FusionOptions = { depth: 40, rrfK: 20, lexicalWeight: 1, denseWeight: 1 };
+export const DEFAULT_FUSION: FusionOptions = { depth: 40, rrfK: 5, lexicalWeight: 1, denseWeight: 1 };
 
 export interface ChunkHit {
   chunk: number;
@@ -33,9 +34,9 @@ export interface ChunkSearch {
   bestSimilarity: number;
 }
 
-export function findChunks(state: SearchState, question: string, queryVector: Float32Array, options: FusionOptions = DEFAULT_FUSION): ChunkSearch {
+export function findChunks(state: SearchState, question: string, analysis: QuestionAnalysis, queryVector: Float32Array, options: FusionOptions = DEFAULT_FUSION): ChunkSearch {
   const dense = state.vectors.search(queryVector, options.depth);
-  const lexical = state.lexical.search(question, options.depth);
+  const lexical = state.lexical.search(question, options.depth, { words: analysis.expansionWords, weights: analysis.expansions });
   const byChunk = new Map<number, ChunkHit>();
   const hit = (chunk: number) => {
     let h = byChunk.get(chunk);

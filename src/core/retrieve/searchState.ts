@@ -9,6 +9,7 @@ import type { Calibration, IndexManifest } from '../index/indexStore.js';
 import type { LexicalIndex } from '../index/lexicalIndex.js';
 import type { VectorIndex } from '../index/vectorIndex.js';
 import { terms } from '../text/terms.js';
+import type { Vocabulary } from './vocabulary.js';
 
 export interface SearchState {
   documents: ParsedDocument[];
@@ -16,6 +17,7 @@ export interface SearchState {
   chunks: Chunk[];
   vectors: VectorIndex;
   lexical: LexicalIndex;
+  vocabulary: Vocabulary;
   manifest: IndexManifest;
   /** Index terms of each sentence, computed once for quote scoring. */
   sentenceTerms: Array<Set<string>>;
@@ -23,9 +25,20 @@ export interface SearchState {
   idf: Map<string, number>;
   /** Index terms of each document's section titles, keyed `${doc}:${section}`. */
   titleTerms: Map<string, Set<string>>;
+  /** Every index term the corpus uses, in sentences or titles. */
+  corpusTerms: Set<string>;
+  /** Per sentence: what kind of text it is, for quote choice. */
+  sentenceRole: SentenceRole[];
 }
 
-export function makeSearchState(parts: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms'>): SearchState {
+/**
+ * - `prose`: an ordinary sentence;
+ * - `lead-in`: a line that only introduces a list ("Key factors include:");
+ * - `code`: a code block, quoted only when nothing else answers.
+ */
+export type SentenceRole = 'prose' | 'lead-in' | 'code';
+
+export function makeSearchState(parts: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms' | 'corpusTerms' | 'sentenceRole'>): SearchState {
   const sentenceTerms = parts.sentences.map((s) => new Set(terms(s.text)));
   const df = new Map<string, number>();
   for (const set of sentenceTerms) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
@@ -36,7 +49,15 @@ export function makeSearchState(parts: Omit<SearchState, 'sentenceTerms' | 'idf'
   parts.documents.forEach((d, doc) => {
     for (const s of d.sections) titleTerms.set(`${doc}:${s.number}`, new Set(terms([...s.parents, s.title].join(' '))));
   });
-  return { ...parts, sentenceTerms, idf, titleTerms };
+  const corpusTerms = new Set(df.keys());
+  for (const set of titleTerms.values()) for (const t of set) corpusTerms.add(t);
+  const sectionsByKey = new Map(parts.documents.flatMap((d, doc) => d.sections.map((s) => [`${doc}:${s.number}`, s] as const)));
+  const sentenceRole = parts.sentences.map((s): SentenceRole => {
+    const block = sectionsByKey.get(`${s.doc}:${s.section}`)!.blocks[s.block]!;
+    if (block.kind === 'code') return 'code';
+    return /:\s*$/.test(s.text) && s.end === block.end ? 'lead-in' : 'prose';
+  });
+  return { ...parts, sentenceTerms, idf, titleTerms, corpusTerms, sentenceRole };
 }
 
 /** Weight of a query term that no sentence contains: as rare as a word can be. */

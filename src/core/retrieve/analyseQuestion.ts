@@ -1,0 +1,62 @@
+/**
+ * What a question asks about, in the corpus's terms: its content words, the corpus words
+ * that stand in for the ones the corpus never uses, and how much of the question the
+ * corpus covers at all.
+ */
+import { toTerm, words } from '../text/terms.js';
+import type { SearchState } from './searchState.js';
+import { nearestWords } from './vocabulary.js';
+
+export interface ExpansionOptions {
+  /** Corpus words tried for each question word the corpus lacks. */
+  neighbours: number;
+  /** Least similarity for a neighbour to join the query. */
+  minSimilarity: number;
+}
+
+export const DEFAULT_EXPANSION: ExpansionOptions = { neighbours: 2, minSimilarity: 0.6 };
+
+export interface QuestionAnalysis {
+  /** Index terms of the question's content words, unique, in order. */
+  terms: string[];
+  /** Corpus terms standing in for absent question words, with their weight (the similarity). */
+  expansions: Map<string, number>;
+  /** Surface forms of the expansions, for the lexical query. */
+  expansionWords: string[];
+  /**
+   * Mean over content words of how well the corpus covers each: 1 when the corpus uses the
+   * word, else the similarity of its closest corpus word (0 for a word the model does not know).
+   */
+  coverage: number;
+}
+
+export async function analyseQuestion(
+  state: SearchState,
+  question: string,
+  embedWords: (words: string[]) => Promise<Float32Array[]>,
+  options: ExpansionOptions = DEFAULT_EXPANSION,
+): Promise<QuestionAnalysis> {
+  const byTerm = new Map<string, string>();
+  for (const w of words(question)) {
+    const t = toTerm(w);
+    if (t !== null && !byTerm.has(t)) byTerm.set(t, w);
+  }
+  const terms = [...byTerm.keys()];
+  const missing = terms.filter((t) => !state.corpusTerms.has(t));
+  const expansions = new Map<string, number>();
+  const expansionWords: string[] = [];
+  let covered = terms.length - missing.length;
+  if (missing.length > 0 && state.vocabulary.words.length > 0) {
+    const vectors = await embedWords(missing.map((t) => byTerm.get(t)!));
+    vectors.forEach((v) => {
+      const near = nearestWords(state.vocabulary, v, options.neighbours);
+      covered += Math.max(0, near[0]?.similarity ?? 0);
+      for (const n of near) {
+        if (n.similarity < options.minSimilarity || byTerm.has(n.term)) continue;
+        if (!expansions.has(n.term)) expansionWords.push(n.word);
+        expansions.set(n.term, Math.max(expansions.get(n.term) ?? 0, n.similarity));
+      }
+    });
+  }
+  return { terms, expansions, expansionWords, coverage: terms.length ? covered / terms.length : 0 };
+}

@@ -1,0 +1,135 @@
+/**
+ * `npm run bench`: speed of the engine, on the seed document and on a large corpus (the
+ * Node.js API docs that Debian's nodejs package installs, when present).
+ *
+ * Each measurement runs in a fresh child process so build memory, cold start and warm
+ * latency do not contaminate each other. Prints a table; `--json` prints the raw numbers.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Verbatim } from '../src/core/engine.js';
+import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/core/paths.js';
+
+const NODE_DOCS = '/usr/share/doc/nodejs/api';
+const SEED_QUESTIONS = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eval', 'seed.questions.json');
+/** Questions a Node.js developer might ask of the API docs. */
+const NODE_QUESTIONS = [
+  'How do I read a file line by line?',
+  'What does Buffer.from do?',
+  'How can I spawn a child process and read its output?',
+  'How do I create an HTTP server?',
+  'What is the difference between setImmediate and process.nextTick?',
+  'How do I hash a password with scrypt?',
+  'How can I watch a directory for changes?',
+  'What happens when a promise rejection is unhandled?',
+  'How do worker threads share memory?',
+  'How do I parse command line arguments?',
+  'What is an AbortSignal used for?',
+  'How do I compress data with gzip?',
+  'How does the module resolution algorithm find packages?',
+  'How can I measure the time a function takes?',
+  'What does the highWaterMark option of a stream control?',
+  'How do I make a DNS lookup?',
+  'How can I run code in a sandboxed context?',
+  'What events does a net.Socket emit?',
+  'How do I get the number of CPUs?',
+  'How can I encode a URL query string?',
+];
+
+interface PhaseResult {
+  [key: string]: number | string;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** Runs inside a child: build, or open a prebuilt index and answer. Prints one JSON line. */
+async function phase(name: string, corpus: string, indexDir: string): Promise<PhaseResult> {
+  if (name === 'build') {
+    const t0 = performance.now();
+    const engine = await Verbatim.open({ corpus, indexDir, rebuild: 'never' }).catch(() => null);
+    if (engine) throw new Error('bench build phase expects an empty index folder');
+    const loadStart = performance.now();
+    const { loadEmbedder } = await import('../src/core/embed/loadEmbedder.js');
+    const embedder = await loadEmbedder({ model: 'glove-sif-100d' });
+    const modelLoadMs = performance.now() - loadStart;
+    await embedder.dispose();
+    const buildStart = performance.now();
+    const built = await Verbatim.open({ corpus, indexDir, rebuild: 'always' });
+    const buildMs = performance.now() - buildStart;
+    const m = built.manifest;
+    await built.close();
+    return { modelLoadMs, buildMs, chunks: m.counts.chunks, sentences: m.counts.sentences, documents: m.counts.documents, chunksPerSecond: m.counts.chunks / ((buildMs - modelLoadMs) / 1000), peakRssMB: process.resourceUsage().maxRSS / 1024, setupMs: buildStart - t0 };
+  }
+  // 'query': cold start to the first answer, then warm latency.
+  const questions = corpus === NODE_DOCS ? NODE_QUESTIONS : (JSON.parse(fs.readFileSync(SEED_QUESTIONS, 'utf8')) as Array<{ question: string }>).map((q) => q.question);
+  const engine = await Verbatim.open({ corpus, indexDir, rebuild: 'never' });
+  await engine.ask(questions[0]!);
+  const coldStartMs = process.uptime() * 1000;
+  for (const q of questions) await engine.ask(q); // warm-up: JIT, caches
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const q of questions) {
+      const t = performance.now();
+      await engine.ask(q);
+      times.push(performance.now() - t);
+    }
+  }
+  times.sort((a, b) => a - b);
+  await engine.close();
+  return { coldStartMs, queries: times.length, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), peakRssMB: process.resourceUsage().maxRSS / 1024 };
+}
+
+function runChild(name: string, corpus: string, indexDir: string): PhaseResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'bench.ts'), '--phase', name, '--corpus', corpus, '--index', indexDir], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  return JSON.parse(out.trim().split('\n').pop()!) as PhaseResult;
+}
+
+function fmt(n: number | string | undefined, digits = 1): string {
+  return typeof n === 'number' ? n.toFixed(digits) : String(n ?? '-');
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { phase: { type: 'string' }, corpus: { type: 'string' }, index: { type: 'string' }, json: { type: 'boolean', default: false } } });
+  if (values.phase) {
+    console.log(JSON.stringify(await phase(values.phase, values.corpus!, values.index!)));
+    return;
+  }
+  const corpora: Array<[string, string]> = [['seed', DEFAULT_CORPUS_DIR]];
+  if (fs.existsSync(NODE_DOCS)) corpora.push(['node-api-docs', NODE_DOCS]);
+  else console.log(`note: ${NODE_DOCS} is absent (Debian's nodejs package installs it); the large-corpus run is skipped.`);
+
+  const results: Record<string, { build: PhaseResult; query: PhaseResult; askCommandMs?: number }> = {};
+  for (const [name, corpus] of corpora) {
+    const indexDir = fs.mkdtempSync(path.join(os.tmpdir(), `verbatim-bench-${name}-`));
+    const build = runChild('build', corpus, indexDir);
+    const query = runChild('query', corpus, indexDir);
+    results[name] = { build, query };
+    fs.rmSync(indexDir, { recursive: true, force: true });
+  }
+  // What a person feels: `npm run ask` with the committed-or-built index, process start to exit.
+  spawnSync('npm', ['run', '--silent', 'ask', '--', 'warm the index'], { cwd: PROJECT_ROOT });
+  const t = performance.now();
+  spawnSync('npm', ['run', '--silent', 'ask', '--', 'Why did Russia recognize the Taliban?'], { cwd: PROJECT_ROOT });
+  results.seed!.askCommandMs = performance.now() - t;
+
+  if (values.json) {
+    console.log(JSON.stringify(results, null, 2));
+    return;
+  }
+  console.log(`Verbatim benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
+  console.log('corpus          docs  chunks  model load  build (s)  chunks/s  build RSS  cold start  warm p50  warm p95  query RSS');
+  for (const [name, r] of Object.entries(results)) {
+    console.log(
+      `${name.padEnd(15)} ${fmt(r.build.documents, 0).padStart(4)} ${fmt(r.build.chunks, 0).padStart(7)} ${fmt(r.build.modelLoadMs, 0).padStart(8)} ms ${fmt(Number(r.build.buildMs) / 1000, 2).padStart(9)} ${fmt(r.build.chunksPerSecond, 0).padStart(9)} ${fmt(r.build.peakRssMB, 0).padStart(7)} MB ${fmt(r.query.coldStartMs, 0).padStart(8)} ms ${fmt(r.query.p50Ms, 2).padStart(6)} ms ${fmt(r.query.p95Ms, 2).padStart(6)} ms ${fmt(r.query.peakRssMB, 0).padStart(6)} MB`,
+    );
+  }
+  console.log(`\n\`npm run ask\` end to end (npm + tsx + model + answer): ${fmt(results.seed!.askCommandMs, 0)} ms`);
+  console.log('Goals: warm p50 <= 2 ms (seed), <= 10 ms (large); large build >= 600 chunks/s at <= 400 MB; cold start <= 1.5 s.');
+}
+
+await main();

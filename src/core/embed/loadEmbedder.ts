@@ -52,35 +52,36 @@ interface ResolvedModel {
   localModelPath: string;
   id: string;
   quantized: boolean;
-  onDisk: boolean;
 }
 
-function resolveModel(options: EmbedderOptions): ResolvedModel {
+function resolveModel(options: EmbedderOptions, cacheDir: string): ResolvedModel {
   const asPath = path.resolve(options.model);
   const looksLikePath = options.model.startsWith('.') || path.isAbsolute(options.model) || fs.existsSync(path.join(asPath, 'config.json'));
   const localModelPath = looksLikePath ? path.dirname(asPath) : (options.localModelPath ?? BUNDLED_MODELS_DIR);
   const id = looksLikePath ? path.basename(asPath) : options.model;
-  const folder = path.join(localModelPath, id);
-  const onDisk = fs.existsSync(path.join(folder, 'config.json'));
-  if (looksLikePath && !onDisk) {
+  // transformers.js looks in its download cache first, then in the local model folder.
+  const folders = [path.join(cacheDir, id), path.join(localModelPath, id)];
+  const folder = folders.find((f) => fs.existsSync(path.join(f, 'config.json')));
+  if (looksLikePath && !folder) {
     throw new VerbatimError('MODEL_NOT_FOUND', `No model at ${asPath} (expected config.json, tokenizer.json and onnx/model*.onnx there). Run \`npm run build-model\` to regenerate the bundled model, or set EMBEDDING_MODEL to a model folder or id.`);
   }
-  if (!onDisk && !options.allowRemoteModels) {
-    throw new VerbatimError('MODEL_NOT_FOUND', `Model "${options.model}" is not in ${localModelPath} and downloads are off. Set ALLOW_REMOTE_MODELS=1 to let transformers.js download it, or run \`npm run build-model\` to regenerate the bundled model.`);
+  if (!folder && !options.allowRemoteModels) {
+    throw new VerbatimError('MODEL_NOT_FOUND', `Model "${options.model}" is not in ${localModelPath} nor in the download cache ${cacheDir}, and downloads are off. Set ALLOW_REMOTE_MODELS=1 to let transformers.js download it, or run \`npm run build-model\` to regenerate the bundled model.`);
   }
   // transformers.js v2 asks for onnx/model_quantized.onnx unless told otherwise; a local
   // folder may hold only the full-precision file.
-  const quantized = onDisk ? fs.existsSync(path.join(folder, 'onnx', 'model_quantized.onnx')) : true;
-  return { localModelPath, id, quantized, onDisk };
+  const quantized = folder ? fs.existsSync(path.join(folder, 'onnx', 'model_quantized.onnx')) : true;
+  return { localModelPath, id, quantized };
 }
 
 export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
-  const resolved = resolveModel(options);
+  const cacheDir = options.cacheDir ?? path.join(DEFAULT_CACHE_DIR, 'models');
+  const resolved = resolveModel(options, cacheDir);
   // transformers.js keeps its settings in one global object; set them right before loading.
   env.localModelPath = resolved.localModelPath.endsWith(path.sep) ? resolved.localModelPath : resolved.localModelPath + path.sep;
   env.allowLocalModels = true;
   env.allowRemoteModels = Boolean(options.allowRemoteModels);
-  env.cacheDir = options.cacheDir ?? path.join(DEFAULT_CACHE_DIR, 'models');
+  env.cacheDir = cacheDir;
   if (options.remoteHost) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : options.remoteHost + '/';
 
   let extractor: FeatureExtractionPipeline;

@@ -76,10 +76,8 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
     return Math.max(0, Math.min(1, (dot(v, queryVector) - floor) / (1 - floor)));
   };
 
-  const weights = new Map<string, number>(analysis.terms.map((t) => [t, 1]));
-  for (const [t, w] of analysis.expansions) weights.set(t, w);
-  const quotes = chooseQuotes(state, weights, search.hits, similarity, offset + top, quoteOptions);
-  const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight;
+  const quotes = chooseQuotes(state, analysis, search.hits, similarity, offset + top, quoteOptions);
+  const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight + quoteOptions.titleWeight;
   const passages: Passage[] = quotes.slice(offset).map((q) => passageFromSentences(state, q.first, q.last, q.score / maxScore));
   return { question, answered: true, passages };
 }

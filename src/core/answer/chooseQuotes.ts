@@ -1,12 +1,17 @@
 /**
  * Picks the exact words to quote inside the best chunks: windows of one to three
- * consecutive sentences of one block, scored by how much of the question they cover (terms
- * weighted by rarity), how close they are in meaning (sentence embeddings), and how well
- * their chunk ranked. A quote never spans two paragraphs, so its citation stays exact.
+ * consecutive sentences of one block, scored by how much of the question they cover, how
+ * close they are in meaning (sentence embeddings), and how well their chunk ranked. A quote
+ * never spans two paragraphs, so its citation stays exact.
+ *
+ * Coverage is soft: a question word counts as covered by the same word (1) or, partly, by
+ * the sentence word closest to it in meaning when that is close enough ("reporters" by
+ * "journalists"). Each question word counts by its rarity in the corpus.
  */
 import type { SearchState } from '../retrieve/searchState.js';
 import { idfOf } from '../retrieve/searchState.js';
 import type { ChunkHit } from '../retrieve/findChunks.js';
+import type { QuestionAnalysis } from '../retrieve/analyseQuestion.js';
 
 export interface QuoteOptions {
   /** How many of the best chunks quotes are chosen from. */
@@ -17,11 +22,15 @@ export interface QuoteOptions {
   coverageWeight: number;
   meaningWeight: number;
   chunkWeight: number;
+  /** Word similarity below which a different word does not cover a question word at all. */
+  softMatchFloor: number;
   /** Subtracted per sentence beyond the first: a longer quote must earn its length. */
   lengthPenalty: number;
   /** Subtracted from a quote that starts with a list's lead-in line or is code: they rarely answer by themselves. */
   leadInPenalty: number;
   codePenalty: number;
+  /** Weight of the share of the question the quote's section title covers (headings name their subject). */
+  titleWeight: number;
 }
 
 export const DEFAULT_QUOTES: QuoteOptions = {
@@ -29,10 +38,12 @@ export const DEFAULT_QUOTES: QuoteOptions = {
   maxSentences: 3,
   coverageWeight: 1,
   meaningWeight: 0.6,
-  chunkWeight: 0.2,
+  chunkWeight: 0.1,
+  softMatchFloor: 0.6,
   lengthPenalty: 0.08,
   leadInPenalty: 0.25,
   codePenalty: 0.3,
+  titleWeight: 0.2,
 };
 
 export interface QuoteCandidate {
@@ -48,17 +59,45 @@ export interface QuoteCandidate {
  */
 export function chooseQuotes(
   state: SearchState,
-  /** Index term -> how much it counts (expansion terms count less than the question's own). */
-  questionTerms: ReadonlyMap<string, number>,
+  question: Pick<QuestionAnalysis, 'terms' | 'termVectors'>,
   hits: readonly ChunkHit[],
   sentenceSimilarity: (sentence: number) => number,
   limit: number,
   options: QuoteOptions = DEFAULT_QUOTES,
 ): QuoteCandidate[] {
-  const query = [...questionTerms.keys()];
-  const weight = (t: string) => idfOf(state, t) * questionTerms.get(t)!;
-  // Expansions may stand in for a word, not add to what the question asks: normalise by the question's own terms.
-  const totalWeight = query.filter((t) => questionTerms.get(t) === 1).reduce((sum, t) => sum + weight(t), 0) || 1;
+  const query = question.terms;
+  const weights = query.map((t) => idfOf(state, t));
+  const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
+  const { dimension, vectors: rows } = state.vocabulary;
+
+  // How well each sentence covers each question word (1 = the word itself), computed once.
+  const matchCache = new Map<number, Float32Array>();
+  const matches = (sentence: number): Float32Array => {
+    let m = matchCache.get(sentence);
+    if (m) return m;
+    m = new Float32Array(query.length);
+    const own = state.sentenceTerms[sentence]!;
+    const wordsOf = state.sentenceWords[sentence]!;
+    query.forEach((t, j) => {
+      if (own.has(t)) {
+        m![j] = 1;
+        return;
+      }
+      const v = question.termVectors.get(t);
+      if (!v) return;
+      let best = 0;
+      for (const row of wordsOf) {
+        let s = 0;
+        const offset = row * dimension;
+        for (let d = 0; d < dimension; d++) s += rows[offset + d]! * v[d]!;
+        if (s > best) best = s;
+      }
+      m![j] = best >= options.softMatchFloor ? best : 0;
+    });
+    matchCache.set(sentence, m);
+    return m;
+  };
+
   const top = hits.slice(0, options.chunks);
   const bestFused = top[0]?.fused || 1;
   const candidates: QuoteCandidate[] = [];
@@ -68,28 +107,29 @@ export function chooseQuotes(
     const chunk = state.chunks[hit.chunk]!;
     const prior = hit.fused / bestFused;
     const titleTerms = state.titleTerms.get(`${chunk.doc}:${chunk.section}`);
+    const inTitle = query.map((t) => Boolean(titleTerms?.has(t)));
+    const titleShare = query.reduce((sum, _t, j) => sum + (inTitle[j] ? weights[j]! : 0), 0) / totalWeight;
     for (let first = chunk.firstSentence; first <= chunk.lastSentence; first++) {
       const block = state.sentences[first]!.block;
-      const covered = new Set<string>();
+      const covered = new Float32Array(query.length);
       let meaning = 0;
       for (let last = first; last <= Math.min(chunk.lastSentence, first + options.maxSentences - 1); last++) {
-        const s = state.sentences[last]!;
-        if (s.block !== block) break;
-        const key = `${first}:${last}`;
-        for (const t of query) if (state.sentenceTerms[last]!.has(t)) covered.add(t);
+        if (state.sentences[last]!.block !== block) break;
+        const m = matches(last);
+        for (let j = 0; j < query.length; j++) covered[j] = Math.max(covered[j]!, m[j]!);
         meaning = Math.max(meaning, sentenceSimilarity(last));
+        const key = `${first}:${last}`;
         if (seen.has(key)) continue;
         seen.add(key);
         let coverage = 0;
-        for (const t of covered) coverage += weight(t);
         // A title word the quote itself lacks still says the quote is in the right place.
-        let titleCoverage = 0;
-        if (titleTerms) for (const t of query) if (!covered.has(t) && titleTerms.has(t)) titleCoverage += weight(t);
+        for (let j = 0; j < query.length; j++) coverage += weights[j]! * Math.max(covered[j]!, inTitle[j] ? 0.5 : 0);
         const role = state.sentenceRole[first]!;
         const score =
-          options.coverageWeight * Math.min(1, (coverage + 0.5 * titleCoverage) / totalWeight) +
+          options.coverageWeight * (coverage / totalWeight) +
           options.meaningWeight * meaning +
-          options.chunkWeight * prior -
+          options.chunkWeight * prior +
+          options.titleWeight * titleShare -
           options.lengthPenalty * (last - first) -
           (role === 'lead-in' ? options.leadInPenalty : 0) -
           (role === 'code' ? options.codePenalty : 0);

@@ -23,6 +23,8 @@ export interface QuestionAnalysis {
   expansions: Map<string, number>;
   /** Surface forms of the expansions, for the lexical query. */
   expansionWords: string[];
+  /** A unit vector for each content term the model knows (from the corpus vocabulary, or embedded). */
+  termVectors: Map<string, Float32Array>;
   /**
    * Mean over content words of how well the corpus covers each: 1 when the corpus uses the
    * word, else the similarity of its closest corpus word (0 for a word the model does not know).
@@ -45,10 +47,17 @@ export async function analyseQuestion(
   const missing = terms.filter((t) => !state.corpusTerms.has(t));
   const expansions = new Map<string, number>();
   const expansionWords: string[] = [];
+  const termVectors = new Map<string, Float32Array>();
+  const { dimension, vectors: rows } = state.vocabulary;
+  for (const t of terms) {
+    const row = state.vocabularyRow.get(t);
+    if (row !== undefined) termVectors.set(t, rows.subarray(row * dimension, (row + 1) * dimension));
+  }
   let covered = terms.length - missing.length;
   if (missing.length > 0 && state.vocabulary.words.length > 0) {
     const vectors = await embedWords(missing.map((t) => byTerm.get(t)!));
-    vectors.forEach((v) => {
+    vectors.forEach((v, i) => {
+      termVectors.set(missing[i]!, v);
       const near = nearestWords(state.vocabulary, v, options.neighbours);
       covered += Math.max(0, near[0]?.similarity ?? 0);
       for (const n of near) {
@@ -58,5 +67,5 @@ export async function analyseQuestion(
       }
     });
   }
-  return { terms, expansions, expansionWords, coverage: terms.length ? covered / terms.length : 0 };
+  return { terms, expansions, expansionWords, termVectors, coverage: terms.length ? covered / terms.length : 0 };
 }

@@ -29,6 +29,10 @@ export interface SearchState {
   corpusTerms: Set<string>;
   /** Per sentence: what kind of text it is, for quote choice. */
   sentenceRole: SentenceRole[];
+  /** Index term -> its row in `vocabulary`. */
+  vocabularyRow: Map<string, number>;
+  /** Per sentence: the vocabulary rows of its words, for soft (meaning-level) word matching. */
+  sentenceWords: Uint32Array[];
 }
 
 /**
@@ -38,7 +42,9 @@ export interface SearchState {
  */
 export type SentenceRole = 'prose' | 'lead-in' | 'code';
 
-export function makeSearchState(parts: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms' | 'corpusTerms' | 'sentenceRole'>): SearchState {
+export function makeSearchState(
+  parts: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms' | 'corpusTerms' | 'sentenceRole' | 'vocabularyRow' | 'sentenceWords'>,
+): SearchState {
   const sentenceTerms = parts.sentences.map((s) => new Set(terms(s.text)));
   const df = new Map<string, number>();
   for (const set of sentenceTerms) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
@@ -57,7 +63,9 @@ export function makeSearchState(parts: Omit<SearchState, 'sentenceTerms' | 'idf'
     if (block.kind === 'code') return 'code';
     return /:\s*$/.test(s.text) && s.end === block.end ? 'lead-in' : 'prose';
   });
-  return { ...parts, sentenceTerms, idf, titleTerms, corpusTerms, sentenceRole };
+  const vocabularyRow = new Map(parts.vocabulary.terms.map((t, i) => [t, i]));
+  const sentenceWords = sentenceTerms.map((set) => Uint32Array.from([...set].flatMap((t) => (vocabularyRow.has(t) ? [vocabularyRow.get(t)!] : []))));
+  return { ...parts, sentenceTerms, idf, titleTerms, corpusTerms, sentenceRole, vocabularyRow, sentenceWords };
 }
 
 /** Weight of a query term that no sentence contains: as rare as a word can be. */

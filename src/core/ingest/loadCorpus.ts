@@ -1,0 +1,230 @@
+/**
+ * Read a corpus — a folder (recursively) or one file — into parsed documents. Bad files in a
+ * folder are skipped with a reason and a warning; a bad file named explicitly is an error.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger, ParsedDocument } from '../types.js';
+import { formatOf, parseDocument, type DocumentMeta } from './parseDocument.js';
+
+/** Files larger than this are skipped (bytes). */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** Suffix of a metadata sidecar: `notes.md` -> `notes.meta.json` (`{"title": "…", "source": "…"}`). */
+export const META_SUFFIX = '.meta.json';
+
+/**
+ * Bump when parsing changes what documents turn into (sections, blocks, sentences), so
+ * `corpusHash` changes and indexes built from the old parse are seen as stale.
+ */
+export const INGEST_VERSION = 1;
+
+export interface LoadCorpusOptions {
+  /** Receives a warning per skipped file (default: silent). */
+  logger?: Logger;
+  /** Files larger than this many bytes are skipped (default `MAX_FILE_BYTES`). */
+  maxFileBytes?: number;
+}
+
+export interface SkippedFile {
+  /** Path relative to the corpus folder, '/' separators. */
+  path: string;
+  reason: string;
+}
+
+export interface LoadedCorpus {
+  /** Sorted by id (relative path). */
+  documents: ParsedDocument[];
+  skipped: SkippedFile[];
+}
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/**
+ * Load `target`: a folder (every `.txt`, `.md`, `.markdown` below it, hidden entries and
+ * `node_modules` excluded, sorted by relative path) or a single file. Throws when `target`
+ * does not exist, or is a single file that cannot be used.
+ */
+export async function loadCorpus(target: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
+  const logger = options.logger ?? silent;
+  const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES };
+  const absolute = path.resolve(target);
+  let info;
+  try {
+    info = await stat(absolute);
+  } catch (error) {
+    throw new Error(`Cannot load "${target}": ${describeError(error)}`);
+  }
+
+  if (!info.isDirectory()) {
+    const format = formatOf(absolute);
+    if (!format) {
+      throw new Error(`Cannot load "${target}": unsupported file type (expected .txt, .md or .markdown)`);
+    }
+    const id = path.basename(absolute);
+    const result = await loadFile(absolute, id, logger, limits);
+    if ('reason' in result) throw new Error(`Cannot load "${target}": ${result.reason}`);
+    logger.info({ documents: 1, skipped: 0 }, 'corpus loaded');
+    return { documents: [result.document], skipped: [] };
+  }
+
+  const skipped: SkippedFile[] = [];
+  const files: string[] = [];
+  await collectFiles(absolute, absolute, files, skipped);
+  const ids = files.map((file) => toId(absolute, file));
+  const order = ids.map((_, i) => i).sort((a, b) => compare(ids[a]!, ids[b]!));
+
+  const documents: ParsedDocument[] = [];
+  for (const i of order) {
+    const id = ids[i]!;
+    const result = await loadFile(files[i]!, id, logger, limits);
+    if ('reason' in result) {
+      skipped.push({ path: id, reason: result.reason });
+      logger.warn({ path: id, reason: result.reason }, 'skipped a corpus file');
+    } else {
+      documents.push(result.document);
+    }
+  }
+  skipped.sort((a, b) => compare(a.path, b.path));
+  logger.info({ folder: absolute, documents: documents.length, skipped: skipped.length }, 'corpus loaded');
+  return { documents, skipped };
+}
+
+/**
+ * A sha256 (hex) of everything the index is built from: each document's id, title, source and
+ * text, in id order, plus `INGEST_VERSION`. Equal hashes mean an index is still current.
+ */
+export function corpusHash(documents: readonly ParsedDocument[]): string {
+  const hash = createHash('sha256');
+  hash.update(`verbatim-ingest-${INGEST_VERSION}\n`);
+  const sorted = [...documents].sort((a, b) => compare(a.id, b.id));
+  for (const doc of sorted) {
+    // JSON keeps the fields unambiguous (no separator can be forged by the text).
+    hash.update(JSON.stringify([doc.id, doc.title, doc.source ?? null, doc.text]));
+    hash.update('\n');
+  }
+  return hash.digest('hex');
+}
+
+type FileResult = { document: ParsedDocument } | { reason: string };
+
+async function loadFile(file: string, id: string, logger: Logger, limits: { maxFileBytes: number }): Promise<FileResult> {
+  const read = await readText(file, limits.maxFileBytes);
+  if ('reason' in read) return read;
+  const format = formatOf(file) ?? 'text';
+  const meta = await readMeta(file, id, logger);
+  const document = parseDocument(read.text, { id, path: file, format, ...(meta ? { meta } : {}) });
+  if (!document.sections.some((s) => s.blocks.length > 0)) {
+    return { reason: 'no text to quote (only headings, front matter or comments)' };
+  }
+  logger.debug({ id, sections: document.sections.length }, 'parsed a document');
+  return { document };
+}
+
+/** The file's text, or why it cannot be used. */
+export async function readText(
+  file: string,
+  maxFileBytes = MAX_FILE_BYTES,
+): Promise<{ text: string } | { reason: string }> {
+  let bytes: Buffer;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return { reason: 'not a regular file' };
+    if (info.size > maxFileBytes) {
+      return { reason: `too large (${megabytes(info.size)}; the limit is ${megabytes(maxFileBytes)})` };
+    }
+    bytes = await readFile(file);
+  } catch (error) {
+    return { reason: `unreadable (${describeError(error)})` };
+  }
+  if (bytes.length === 0) return { reason: 'empty file' };
+  if (bytes.includes(0)) return { reason: 'binary file (contains NUL bytes)' };
+  let text: string;
+  try {
+    // fatal: reject invalid UTF-8 instead of inserting U+FFFD. Removes a leading BOM.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { reason: 'not valid UTF-8 text' };
+  }
+  if (text.trim().length === 0) return { reason: 'empty file (only whitespace)' };
+  return { text };
+}
+
+/** `<name>.meta.json` beside the file, if any; a broken one is reported and ignored. */
+async function readMeta(file: string, id: string, logger: Logger): Promise<DocumentMeta | undefined> {
+  const sidecar = file.replace(/\.[^./\\]+$/, '') + META_SUFFIX;
+  let raw: string;
+  try {
+    raw = await readFile(sidecar, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      logger.warn({ path: id, sidecar, error: describeError(error) }, 'ignored unreadable metadata file');
+    }
+    return undefined;
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (error) {
+    logger.warn({ path: id, sidecar, error: (error as Error).message }, 'ignored metadata file: not valid JSON');
+    return undefined;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    logger.warn({ path: id, sidecar }, 'ignored metadata file: expected a JSON object');
+    return undefined;
+  }
+  const { title, source } = data as Record<string, unknown>;
+  const meta: DocumentMeta = {};
+  if (typeof title === 'string' && title.trim()) meta.title = title.trim();
+  if (typeof source === 'string' && source.trim()) meta.source = source.trim();
+  return meta;
+}
+
+async function collectFiles(root: string, dir: string, files: string[], skipped: SkippedFile[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    skipped.push({ path: toId(root, dir) || '.', reason: `unreadable folder (${describeError(error)})` });
+    return;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      await collectFiles(root, full, files, skipped);
+    } else if ((entry.isFile() || entry.isSymbolicLink()) && formatOf(entry.name)) {
+      // Symlinks to files are followed when read; a broken one is skipped as unreadable.
+      files.push(full);
+    }
+  }
+}
+
+function toId(root: string, file: string): string {
+  return path.relative(root, file).split(path.sep).join('/');
+}
+
+/** Code-unit order: the same on every machine, whatever the locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function megabytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function describeError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file or directory';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ? `${code}: ${(error as Error).message}` : String(error);
+  }
+}

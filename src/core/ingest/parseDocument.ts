@@ -1,0 +1,63 @@
+import type { ParsedDocument } from '../types.js';
+import { parseMarkdown } from './parseMarkdown.js';
+import { parseText } from './parseText.js';
+
+export type DocumentFormat = 'text' | 'markdown';
+
+export interface DocumentMeta {
+  title?: string;
+  source?: string;
+}
+
+export interface ParseDocumentOptions {
+  /** Stable id: the path relative to the corpus folder, with '/' separators. */
+  id: string;
+  /** Absolute path of the file. */
+  path: string;
+  format: DocumentFormat;
+  /** Sidecar metadata; wins over front matter. */
+  meta?: DocumentMeta;
+}
+
+const BOM = '\uFEFF';
+
+/**
+ * Parse a document's text. Title: `meta.title`, else front-matter `title`, else the first
+ * `#` heading (Markdown), else one made from the file name. Source: `meta.source`, else
+ * front-matter `source`. All offsets are into the returned `text` (BOM removed).
+ */
+export function parseDocument(text: string, options: ParseDocumentOptions): ParsedDocument {
+  if (text.startsWith(BOM)) text = text.slice(BOM.length);
+  const { id, path, format, meta } = options;
+
+  let sections: ParsedDocument['sections'];
+  let title = meta?.title?.trim() || undefined;
+  let source = meta?.source?.trim() || undefined;
+  if (format === 'markdown') {
+    const markdown = parseMarkdown(text);
+    sections = markdown.sections;
+    title ??= markdown.frontMatter.title ?? markdown.firstTitle;
+    source ??= markdown.frontMatter.source;
+  } else {
+    sections = parseText(text);
+  }
+
+  const document: ParsedDocument = { id, path, title: title ?? titleFromFileName(id || path), text, sections };
+  if (source !== undefined) document.source = source;
+  return document;
+}
+
+/** "reports/russia-recognizes_taliban.txt" -> "Russia recognizes taliban". */
+export function titleFromFileName(file: string): string {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  const name = base.replace(/\.[^.]+$/, '').replace(/[-_.\s]+/g, ' ').trim() || base;
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** The format a file name implies, or undefined when it is not a supported document. */
+export function formatOf(file: string): DocumentFormat | undefined {
+  const lower = file.toLowerCase();
+  if (lower.endsWith('.txt')) return 'text';
+  if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
+  return undefined;
+}

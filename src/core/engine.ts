@@ -43,8 +43,17 @@ export interface VerbatimOptions {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+export interface ReindexResult {
+  /** False when the corpus on disk was what the index already held (nothing rebuilt). */
+  changed: boolean;
+  manifest: IndexManifest;
+  ms: number;
+}
+
 export class Verbatim implements VerbatimEngine {
-  private sentenceVectors = new Map<number, Float32Array>();
+  /** Sentence vectors embedded so far, per index: sentence numbers mean nothing across indexes. */
+  private sentenceVectors = new WeakMap<SearchState, Map<number, Float32Array>>();
+  private reindexing: Promise<ReindexResult> | undefined;
 
   private constructor(
     private state: SearchState,
@@ -135,23 +144,54 @@ export class Verbatim implements VerbatimEngine {
 
   /** Embeds sentences the cache lacks, in one batch; the cache is bounded and per index. */
   private async vectorsOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
-    if (state !== this.state) this.sentenceVectors = new Map();
-    const missing = ids.filter((i) => !this.sentenceVectors.has(i));
+    let cache = this.sentenceVectors.get(state);
+    if (!cache) this.sentenceVectors.set(state, (cache = new Map()));
+    const missing = ids.filter((i) => !cache.has(i));
     if (missing.length > 0) {
       const vectors = await this.embedder.embed(missing.map((i) => state.sentences[i]!.text), 'passage');
-      missing.forEach((id, j) => this.sentenceVectors.set(id, vectors[j]!));
+      missing.forEach((id, j) => cache.set(id, vectors[j]!));
       // Map iteration is insertion order: drop the oldest entries first.
-      for (const key of this.sentenceVectors.keys()) {
-        if (this.sentenceVectors.size <= SENTENCE_VECTOR_CACHE) break;
-        this.sentenceVectors.delete(key);
+      for (const key of cache.keys()) {
+        if (cache.size <= SENTENCE_VECTOR_CACHE) break;
+        cache.delete(key);
       }
     }
     const out = new Map<number, Float32Array>();
-    for (const i of ids) out.set(i, this.sentenceVectors.get(i)!);
+    for (const i of ids) out.set(i, cache.get(i)!);
     return out;
   }
 
+  /** Whether the corpus on disk differs from what the index answering now was built from. */
+  async corpusChanged(): Promise<boolean> {
+    const documents = await readCorpus(this.options.corpus, this.logger);
+    return corpusHash(documents) !== this.state.manifest.corpus.hash;
+  }
+
+  /**
+   * Re-reads the corpus and, when it changed (or `force`), builds a new index while this
+   * engine keeps answering from the old one; then swaps both at once. Concurrent calls share
+   * one rebuild.
+   */
+  reindex(options: { force?: boolean } = {}): Promise<ReindexResult> {
+    this.reindexing ??= (async () => {
+      const started = performance.now();
+      try {
+        const documents = await readCorpus(this.options.corpus, this.logger);
+        if (!options.force && corpusHash(documents) === this.state.manifest.corpus.hash) {
+          return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
+        }
+        const state = await loadOrBuild(documents, this.embedder, { ...this.options, rebuild: 'always' }, this.logger);
+        this.state = state;
+        return { changed: true, manifest: state.manifest, ms: performance.now() - started };
+      } finally {
+        this.reindexing = undefined;
+      }
+    })();
+    return this.reindexing;
+  }
+
   async close(): Promise<void> {
+    await this.reindexing?.catch(() => undefined);
     await this.embedder.dispose();
   }
 }

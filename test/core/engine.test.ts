@@ -186,3 +186,29 @@ describe('bad corpora and models', () => {
     await expect(Verbatim.open({ ...tempCorpus(), embedder: { model: 'Xenova/not-downloaded' } })).rejects.toMatchObject({ code: 'MODEL_NOT_FOUND', message: expect.stringMatching(/ALLOW_REMOTE_MODELS/) });
   });
 });
+
+describe('re-indexing while answering', () => {
+  it('keeps answering from the old index during a rebuild, then swaps', async () => {
+    const own = tempCorpus();
+    const e = await Verbatim.open(own);
+    const oldBuild = e.manifest.buildId;
+    expect(await e.corpusChanged()).toBe(false);
+    expect((await e.reindex()).changed).toBe(false);
+
+    fs.writeFileSync(path.join(own.corpus, 'bees.md'), '# Bees\n\nHoney bees communicate the location of flowers with a waggle dance.\n');
+    expect(await e.corpusChanged()).toBe(true);
+    const rebuild = e.reindex();
+    // Asked while the rebuild runs: answered from the old index, which has no bees.
+    const during = await e.ask('How do honey bees communicate where flowers are?');
+    expect(during.passages.some((p) => p.quote.includes('waggle dance'))).toBe(false);
+    expect(e.reindex()).toBe(rebuild);
+    const result = await rebuild;
+    expect(result.changed).toBe(true);
+    expect(result.manifest.buildId).not.toBe(oldBuild);
+    const after = await e.ask('How do honey bees communicate where flowers are?');
+    expect(after.passages[0]!.quote).toContain('waggle dance');
+    expect(after.passages[0]!.documentId).toBe('bees.md');
+    expect(e.documents().map((d) => d.id)).toEqual(['bees.md', 'seed.txt']);
+    await e.close();
+  });
+});

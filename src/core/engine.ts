@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, QuizQuestion, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 import { VerbatimError } from './errors.js';
 import { loadEmbedder, type Embedder, type EmbedderOptions } from './embed/loadEmbedder.js';
-import { loadCorpus, corpusHash } from './ingest/loadCorpus.js';
+import { corpusHash, parseCorpus, readCorpus, type CorpusFile } from './ingest/loadCorpus.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
 import { readIndex, readManifest, staleReason, type IndexManifest } from './index/indexStore.js';
@@ -73,12 +73,12 @@ export class Verbatim implements VerbatimEngine {
       rebuild: options.rebuild ?? 'auto',
     };
     // The model and the corpus load independently; overlapping them shortens a cold start.
-    const [embedder, documents] = await Promise.all([
+    const [embedder, corpus] = await Promise.all([
       loadEmbedder({ model: BUNDLED_MODEL, ...options.embedder }),
-      readCorpus(resolved.corpus, logger),
+      readCorpusFiles(resolved.corpus, logger),
     ]);
     try {
-      const state = await loadOrBuild(documents, embedder, resolved, logger);
+      const state = await loadOrBuild(corpus, embedder, resolved, logger);
       return new Verbatim(state, embedder, resolved, logger);
     } catch (error) {
       await embedder.dispose();
@@ -163,8 +163,7 @@ export class Verbatim implements VerbatimEngine {
 
   /** Whether the corpus on disk differs from what the index answering now was built from. */
   async corpusChanged(): Promise<boolean> {
-    const documents = await readCorpus(this.options.corpus, this.logger);
-    return corpusHash(documents) !== this.state.manifest.corpus.hash;
+    return (await readCorpusFiles(this.options.corpus, this.logger)).hash !== this.state.manifest.corpus.hash;
   }
 
   /**
@@ -176,11 +175,11 @@ export class Verbatim implements VerbatimEngine {
     this.reindexing ??= (async () => {
       const started = performance.now();
       try {
-        const documents = await readCorpus(this.options.corpus, this.logger);
-        if (!options.force && corpusHash(documents) === this.state.manifest.corpus.hash) {
+        const corpus = await readCorpusFiles(this.options.corpus, this.logger);
+        if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
-        const state = await loadOrBuild(documents, this.embedder, { ...this.options, rebuild: 'always' }, this.logger);
+        const state = await loadOrBuild(corpus, this.embedder, { ...this.options, rebuild: 'always' }, this.logger);
         this.state = state;
         return { changed: true, manifest: state.manifest, ms: performance.now() - started };
       } finally {
@@ -196,29 +195,40 @@ export class Verbatim implements VerbatimEngine {
   }
 }
 
-async function readCorpus(corpus: string, logger: Logger) {
-  let loaded;
+interface CorpusOnDisk {
+  files: CorpusFile[];
+  /** What the index must have been built from to be current. */
+  hash: string;
+}
+
+/** Reads the corpus files (no parsing: a current index holds the parsed documents). */
+async function readCorpusFiles(corpus: string, logger: Logger): Promise<CorpusOnDisk> {
+  let read;
   try {
-    loaded = await loadCorpus(corpus, { logger });
+    read = await readCorpus(corpus, { logger });
   } catch (error) {
     throw new VerbatimError('CORPUS_UNREADABLE', (error as Error).message, { cause: error });
   }
-  if (loaded.documents.length === 0) {
-    const skipped = loaded.skipped.map((s) => `${s.path} (${s.reason})`).join('; ');
-    throw new VerbatimError('CORPUS_EMPTY', `No readable .txt or .md document in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
-  }
-  return loaded.documents;
+  if (read.files.length === 0) throw emptyCorpus(corpus, read.skipped);
+  return { files: read.files, hash: corpusHash(read.files) };
+}
+
+function emptyCorpus(corpus: string, skippedFiles: Array<{ path: string; reason: string }>): VerbatimError {
+  const skipped = skippedFiles.map((s) => `${s.path} (${s.reason})`).join('; ');
+  return new VerbatimError('CORPUS_EMPTY', `No readable .txt or .md document in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
 }
 
 async function loadOrBuild(
-  documents: Awaited<ReturnType<typeof readCorpus>>,
+  corpus: CorpusOnDisk,
   embedder: Embedder,
-  options: { indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; onProgress?: ProgressHook },
+  options: { corpus: string; indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; onProgress?: ProgressHook },
   logger: Logger,
 ): Promise<SearchState> {
   const build = async (why: string) => {
+    const { documents, skipped } = parseCorpus(corpus.files, { logger });
+    if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
-    const built = await buildIndex(documents, embedder, { dir: options.indexDir, chunker: options.chunker, onProgress: options.onProgress });
+    const built = await buildIndex(documents, embedder, { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, onProgress: options.onProgress });
     return makeSearchState({ documents, ...built });
   };
   if (options.rebuild === 'always') return build('a rebuild was requested');
@@ -229,13 +239,16 @@ async function loadOrBuild(
     if (!manifest) {
       problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
     } else {
-      const stale = staleReason(manifest, { corpusHash: corpusHash(documents), model: embedder.model, chunker: options.chunker });
+      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedder.model, chunker: options.chunker });
       if (stale) {
         problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
       } else {
         const loaded = readIndex(options.indexDir, manifest);
+        // The corpus may have moved since it was indexed: paths come from where it is now.
+        const paths = new Map(corpus.files.map((f) => [f.id, f.path]));
+        const documents = loaded.documents.map((d) => ({ ...d, path: paths.get(d.id) ?? d.path }));
         const sentences = sentenceTable(documents);
-        if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, the corpus has ${sentences.length}`);
+        if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, its documents ${sentences.length}`);
         const chunks = loaded.chunks.map((c) => ({ ...c, text: sentences.slice(c.firstSentence, c.lastSentence + 1).map((s) => s.text).join(' ') }));
         return makeSearchState({ documents, sentences, chunks, vectors: loaded.vectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, manifest });
       }

@@ -7,7 +7,6 @@ import type { Embedder } from '../embed/loadEmbedder.js';
 import { chunkSentences, sentenceTable, type ChunkerOptions, type SentenceRecord } from '../chunk/chunkSections.js';
 import { calibrate, OFF_TOPIC_PROBES } from '../retrieve/calibrate.js';
 import { collectVocabulary, type Vocabulary } from '../retrieve/vocabulary.js';
-import { corpusHash } from '../ingest/loadCorpus.js';
 import { LexicalIndex } from './lexicalIndex.js';
 import { dot, VectorIndex } from './vectorIndex.js';
 import { writeIndex, type IndexManifest } from './indexStore.js';
@@ -33,7 +32,7 @@ export function sectionContext(document: ParsedDocument, sectionNumber: number):
 export async function buildIndex(
   documents: ParsedDocument[],
   embedder: Embedder,
-  options: { dir: string; chunker: ChunkerOptions; onProgress?: ProgressHook },
+  options: { dir: string; chunker: ChunkerOptions; corpusHash: string; onProgress?: ProgressHook },
 ): Promise<BuiltIndex> {
   const sentences = sentenceTable(documents);
   const chunks = chunkSentences(sentences, (t) => embedder.countTokens(t), options.chunker);
@@ -60,11 +59,12 @@ export async function buildIndex(
   const manifest = writeIndex(options.dir, {
     manifest: {
       model: { name: embedder.model, dimension: embedder.dimension },
-      corpus: { hash: corpusHash(documents), documents: documents.map((d) => ({ id: d.id, title: d.title })) },
+      corpus: { hash: options.corpusHash, documents: documents.map((d) => ({ id: d.id, title: d.title })) },
       chunker: options.chunker,
       counts: { documents: documents.length, sections: documents.reduce((n, d) => n + d.sections.length, 0), sentences: sentences.length, chunks: chunks.length },
       calibration,
     },
+    documents,
     chunks,
     vectors,
     lexical,

@@ -10,14 +10,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { VerbatimError } from '../errors.js';
-import type { Chunk } from '../types.js';
+import type { Chunk, ParsedDocument } from '../types.js';
 import type { ChunkerOptions } from '../chunk/chunkSections.js';
 import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 
 /** Bumped whenever the files' shape changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface Calibration {
@@ -35,7 +35,7 @@ export interface IndexManifest {
   chunker: ChunkerOptions;
   counts: { documents: number; sections: number; sentences: number; chunks: number };
   calibration: Calibration;
-  files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string };
+  files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string; documents: string };
 }
 
 /** A chunk as stored: its text is rebuilt from the corpus, which is re-read at load. */
@@ -43,6 +43,7 @@ type StoredChunk = [doc: number, section: number, first: number, last: number, s
 
 export interface IndexData {
   manifest: Omit<IndexManifest, 'files' | 'buildId' | 'formatVersion' | 'createdAt'>;
+  documents: ParsedDocument[];
   chunks: Chunk[];
   vectors: VectorIndex;
   lexical: LexicalIndex;
@@ -51,6 +52,8 @@ export interface IndexData {
 
 export interface LoadedIndex {
   manifest: IndexManifest;
+  /** The parsed corpus as it was indexed; `path` is as it was then. */
+  documents: ParsedDocument[];
   /** Chunks without text; the engine fills `text` from the sentence table. */
   chunks: Array<Omit<Chunk, 'text'>>;
   vectors: VectorIndex;
@@ -78,6 +81,7 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
     lexical: `lexical-${buildId}.json`,
     vocabulary: `vocabulary-${buildId}.json`,
     wordVectors: `words-${buildId}.f32`,
+    documents: `documents-${buildId}.json`,
   };
   const stored: StoredChunk[] = data.chunks.map((c) => [c.doc, c.section, c.firstSentence, c.lastSentence, c.start, c.end, c.tokens]);
 
@@ -86,6 +90,11 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
   writeAtomic(path.join(dir, files.lexical), (tmp) => fs.writeFileSync(tmp, data.lexical.toJSON()));
   const { words, terms, dimension, vectors } = data.vocabulary;
   writeAtomic(path.join(dir, files.vocabulary), (tmp) => fs.writeFileSync(tmp, JSON.stringify({ dimension, words, terms })));
+  // Block and sentence texts are slices of the document text: stored once, restored on load.
+  const documents = JSON.stringify(data.documents, function (this: object, key: string, value: unknown) {
+    return key === 'text' && !('sections' in this) ? undefined : value;
+  });
+  writeAtomic(path.join(dir, files.documents), (tmp) => fs.writeFileSync(tmp, documents));
   writeAtomic(path.join(dir, files.wordVectors), (tmp) => fs.writeFileSync(tmp, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
 
   const manifest: IndexManifest = { formatVersion: INDEX_FORMAT_VERSION, buildId, createdAt: new Date().toISOString(), ...data.manifest, files };
@@ -94,7 +103,7 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
   // The new build is live; older builds' files (and temporaries of crashed writers) can go.
   const keep = new Set([...Object.values(files), MANIFEST_FILE]);
   for (const name of fs.readdirSync(dir)) {
-    if (/^(vectors|chunks|lexical|vocabulary|words)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/.test(name) && !keep.has(name)) fs.rmSync(path.join(dir, name), { force: true });
+    if (/^(vectors|chunks|lexical|vocabulary|words|documents)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/.test(name) && !keep.has(name)) fs.rmSync(path.join(dir, name), { force: true });
   }
   return manifest;
 }
@@ -125,7 +134,16 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
     const raw = fs.readFileSync(at(manifest.files.wordVectors));
     if (raw.byteLength !== words.length * dimension * 4) throw new Error(`word vectors hold ${raw.byteLength} bytes, expected ${words.length * dimension * 4}`);
     const vectorsOfWords = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    return { manifest, chunks, vectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords } };
+    const documents = JSON.parse(fs.readFileSync(at(manifest.files.documents), 'utf8')) as ParsedDocument[];
+    for (const d of documents) {
+      for (const section of d.sections) {
+        for (const block of section.blocks) {
+          block.text = d.text.slice(block.start, block.end);
+          for (const sentence of block.sentences) sentence.text = d.text.slice(sentence.start, sentence.end);
+        }
+      }
+    }
+    return { manifest, documents, chunks, vectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords } };
   } catch (error) {
     throw new VerbatimError('INDEX_CORRUPT', `The index in ${dir} is damaged (${(error as Error).message}). Run \`npm run index\` to rebuild it.`, { cause: error });
   }

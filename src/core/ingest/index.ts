@@ -12,6 +12,8 @@ export {
 } from './parseDocument.js';
 export {
   loadCorpus,
+  readCorpus,
+  parseCorpus,
   corpusHash,
   readText,
   MAX_FILE_BYTES,
@@ -19,5 +21,7 @@ export {
   INGEST_VERSION,
   type LoadCorpusOptions,
   type LoadedCorpus,
+  type CorpusFile,
+  type ReadCorpus,
   type SkippedFile,
 } from './loadCorpus.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger, ParsedDocument } from '../types.js';
-import { formatOf, parseDocument, type DocumentMeta } from './parseDocument.js';
+import { formatOf, parseDocument, type DocumentFormat, type DocumentMeta } from './parseDocument.js';
 
 /** Files larger than this are skipped (bytes). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -41,12 +41,46 @@ export interface LoadedCorpus {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
+/** A corpus file as read from disk, before parsing: what the index is built from. */
+export interface CorpusFile {
+  /** Path relative to the corpus folder, '/' separators. */
+  id: string;
+  /** Absolute path. */
+  path: string;
+  format: DocumentFormat;
+  /** Decoded text, BOM included when the file has one (parseDocument removes it). */
+  text: string;
+  meta?: DocumentMeta;
+}
+
+export interface ReadCorpus {
+  /** Sorted by id. */
+  files: CorpusFile[];
+  skipped: SkippedFile[];
+}
+
 /**
  * Load `target`: a folder (every `.txt`, `.md`, `.markdown` below it, hidden entries and
  * `node_modules` excluded, sorted by relative path) or a single file. Throws when `target`
  * does not exist, or is a single file that cannot be used.
  */
 export async function loadCorpus(target: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
+  const read = await readCorpus(target, options);
+  const parsed = parseCorpus(read.files, options);
+  // A file named on its own that has nothing to quote is an error, as a missing one is.
+  if (parsed.documents.length === 0 && read.files.length === 1 && read.files[0]!.path === path.resolve(target)) {
+    throw new Error(`Cannot load "${target}": ${parsed.skipped[0]!.reason}`);
+  }
+  const skipped = [...read.skipped, ...parsed.skipped].sort((a, b) => compare(a.path, b.path));
+  (options.logger ?? silent).info({ target, documents: parsed.documents.length, skipped: skipped.length }, 'corpus loaded');
+  return { documents: parsed.documents, skipped };
+}
+
+/**
+ * Reads the corpus files without parsing them: enough to tell whether an index is current
+ * (see `corpusHash`), which is all a start with a current index needs.
+ */
+export async function readCorpus(target: string, options: LoadCorpusOptions = {}): Promise<ReadCorpus> {
   const logger = options.logger ?? silent;
   const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES };
   const absolute = path.resolve(target);
@@ -62,64 +96,73 @@ export async function loadCorpus(target: string, options: LoadCorpusOptions = {}
     if (!format) {
       throw new Error(`Cannot load "${target}": unsupported file type (expected .txt, .md or .markdown)`);
     }
-    const id = path.basename(absolute);
-    const result = await loadFile(absolute, id, logger, limits);
+    const result = await readCorpusFile(absolute, path.basename(absolute), format, logger, limits);
     if ('reason' in result) throw new Error(`Cannot load "${target}": ${result.reason}`);
-    logger.info({ documents: 1, skipped: 0 }, 'corpus loaded');
-    return { documents: [result.document], skipped: [] };
+    return { files: [result], skipped: [] };
   }
 
   const skipped: SkippedFile[] = [];
-  const files: string[] = [];
-  await collectFiles(absolute, absolute, files, skipped);
-  const ids = files.map((file) => toId(absolute, file));
+  const paths: string[] = [];
+  await collectFiles(absolute, absolute, paths, skipped);
+  const ids = paths.map((file) => toId(absolute, file));
   const order = ids.map((_, i) => i).sort((a, b) => compare(ids[a]!, ids[b]!));
 
-  const documents: ParsedDocument[] = [];
+  const files: CorpusFile[] = [];
   for (const i of order) {
     const id = ids[i]!;
-    const result = await loadFile(files[i]!, id, logger, limits);
+    const result = await readCorpusFile(paths[i]!, id, formatOf(paths[i]!) ?? 'text', logger, limits);
     if ('reason' in result) {
       skipped.push({ path: id, reason: result.reason });
       logger.warn({ path: id, reason: result.reason }, 'skipped a corpus file');
     } else {
-      documents.push(result.document);
+      files.push(result);
     }
   }
   skipped.sort((a, b) => compare(a.path, b.path));
-  logger.info({ folder: absolute, documents: documents.length, skipped: skipped.length }, 'corpus loaded');
+  return { files, skipped };
+}
+
+/** Parses read files; a file with nothing to quote is skipped with its reason. */
+export function parseCorpus(files: readonly CorpusFile[], options: LoadCorpusOptions = {}): LoadedCorpus {
+  const logger = options.logger ?? silent;
+  const documents: ParsedDocument[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of files) {
+    const document = parseDocument(file.text, { id: file.id, path: file.path, format: file.format, ...(file.meta ? { meta: file.meta } : {}) });
+    if (!document.sections.some((s) => s.blocks.length > 0)) {
+      const reason = 'no text to quote (only headings, front matter or comments)';
+      skipped.push({ path: file.id, reason });
+      logger.warn({ path: file.id, reason }, 'skipped a corpus file');
+      continue;
+    }
+    logger.debug({ id: file.id, sections: document.sections.length }, 'parsed a document');
+    documents.push(document);
+  }
   return { documents, skipped };
 }
 
 /**
- * A sha256 (hex) of everything the index is built from: each document's id, title, source and
- * text, in id order, plus `INGEST_VERSION`. Equal hashes mean an index is still current.
+ * A sha256 (hex) of everything the index is built from: each file's id, format, metadata
+ * and text, in id order, plus `INGEST_VERSION`. Equal hashes mean an index is still current.
+ * It needs no parsing, so checking an index at start-up costs a read of the files.
  */
-export function corpusHash(documents: readonly ParsedDocument[]): string {
+export function corpusHash(files: readonly CorpusFile[]): string {
   const hash = createHash('sha256');
   hash.update(`verbatim-ingest-${INGEST_VERSION}\n`);
-  const sorted = [...documents].sort((a, b) => compare(a.id, b.id));
-  for (const doc of sorted) {
+  const sorted = [...files].sort((a, b) => compare(a.id, b.id));
+  for (const file of sorted) {
     // JSON keeps the fields unambiguous (no separator can be forged by the text).
-    hash.update(JSON.stringify([doc.id, doc.title, doc.source ?? null, doc.text]));
+    hash.update(JSON.stringify([file.id, file.format, file.meta?.title ?? null, file.meta?.source ?? null, file.text]));
     hash.update('\n');
   }
   return hash.digest('hex');
 }
 
-type FileResult = { document: ParsedDocument } | { reason: string };
-
-async function loadFile(file: string, id: string, logger: Logger, limits: { maxFileBytes: number }): Promise<FileResult> {
+async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number }): Promise<CorpusFile | { reason: string }> {
   const read = await readText(file, limits.maxFileBytes);
   if ('reason' in read) return read;
-  const format = formatOf(file) ?? 'text';
   const meta = await readMeta(file, id, logger);
-  const document = parseDocument(read.text, { id, path: file, format, ...(meta ? { meta } : {}) });
-  if (!document.sections.some((s) => s.blocks.length > 0)) {
-    return { reason: 'no text to quote (only headings, front matter or comments)' };
-  }
-  logger.debug({ id, sections: document.sections.length }, 'parsed a document');
-  return { document };
+  return { id, path: file, format, text: read.text, ...(meta ? { meta } : {}) };
 }
 
 /** The file's text, or why it cannot be used. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusHash, loadCorpus, MAX_FILE_BYTES } from '../../../src/core/ingest/loadCorpus.js';
+import { corpusHash, loadCorpus, MAX_FILE_BYTES, readCorpus } from '../../../src/core/ingest/loadCorpus.js';
 import type { Logger } from '../../../src/core/types.js';
 import { offsetProblems } from './checkOffsets.js';
 
@@ -110,15 +110,17 @@ describe('loadCorpus on a single file', () => {
 });
 
 describe('corpusHash', () => {
-  it('is stable, order-independent, and changes with text or metadata', async () => {
-    const { documents } = await loadCorpus(fixtures);
-    const hash = corpusHash(documents);
+  it('is stable, order-independent, and changes with text, format or metadata', async () => {
+    const { files } = await readCorpus(fixtures);
+    const hash = corpusHash(files);
     expect(hash).toMatch(/^[0-9a-f]{64}$/);
-    expect(corpusHash([...documents].reverse())).toBe(hash);
-    const [first, ...rest] = documents;
+    expect(corpusHash([...files].reverse())).toBe(hash);
+    expect(corpusHash((await readCorpus(fixtures)).files)).toBe(hash);
+    const [first, ...rest] = files;
     expect(corpusHash([{ ...first!, text: first!.text + ' ' }, ...rest])).not.toBe(hash);
-    expect(corpusHash([{ ...first!, title: 'Other' }, ...rest])).not.toBe(hash);
-    expect(corpusHash([{ ...first!, source: 'somewhere' }, ...rest])).not.toBe(hash);
+    expect(corpusHash([{ ...first!, format: first!.format === 'text' ? 'markdown' : 'text' }, ...rest])).not.toBe(hash);
+    expect(corpusHash([{ ...first!, meta: { title: 'Other' } }, ...rest])).not.toBe(hash);
+    expect(corpusHash([{ ...first!, meta: { source: 'somewhere' } }, ...rest])).not.toBe(hash);
     expect(corpusHash(rest)).not.toBe(hash);
   });
 });

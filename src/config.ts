@@ -63,3 +63,63 @@ export function engineOptionsFrom(config: EngineConfig) {
     },
   };
 }
+
+/** A Discord id (snowflake): 17-20 digits. */
+const snowflake = z.string().regex(/^\d{17,20}$/, 'must be a Discord id (17-20 digits)');
+
+/** Comma-separated snowflakes, e.g. `123…,456…`; empty means none. */
+const snowflakeList = z
+  .string()
+  .default('')
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(snowflake));
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/**
+ * What the bot needs to reach Discord. Shared by the bot, `deploy-commands` and the
+ * sharding manager; DISCORD_TOKEN is optional here so that its absence gets its own
+ * explanation (see `missingTokenHelp`) instead of a schema error.
+ */
+export const discordSchema = z.object({
+  DISCORD_TOKEN: z.string().min(1).optional(),
+  /** Base URL of Discord's REST API without the version, for bots behind a REST proxy. */
+  DISCORD_API_URL: z.string().url().optional(),
+  /** Register commands in this server only (instant; for development). Unset: globally. */
+  DISCORD_GUILD_ID: snowflake.optional(),
+  /** Skips one REST call in deploy-commands; read from the token's application otherwise. */
+  DISCORD_APPLICATION_ID: snowflake.optional(),
+});
+
+/** Settings of the bot: the engine's, Discord's and the bot's own. */
+export const botSchema = engineSchema.merge(discordSchema).extend({
+  /** Channels where every message that reads as a question is answered (needs the MessageContent intent). */
+  QA_CHANNEL_IDS: snowflakeList,
+  /** Passages per answer and per "More passages" page. */
+  PASSAGES_PER_ANSWER: int(1, 10, 3),
+  /** Longest question the bot accepts, in characters. */
+  MAX_QUESTION_LENGTH: int(10, 2000, 500),
+  /** Defer an interaction (Discord's "thinking…") when its answer is not ready after this long. */
+  DEFER_AFTER_MS: int(0, 2500, 1000),
+  /** Where questions and feedback are recorded (SQLite); relative to the project root. */
+  DATA_DIR: z.string().min(1).default('data'),
+  /** Shards for `npm run start:sharded`: a number, or `auto` for Discord's recommendation. */
+  SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)]).default('auto'),
+});
+
+export type DiscordConfig = z.infer<typeof discordSchema>;
+export type BotConfig = z.infer<typeof botSchema>;
+
+export function loadBotConfig(env: NodeJS.ProcessEnv = process.env): BotConfig {
+  return parseConfig(botSchema, env);
+}
+
+/** What to print when DISCORD_TOKEN is missing: what to set, where, and what works without it. */
+export function missingTokenHelp(command: string): string {
+  return [
+    `DISCORD_TOKEN is not set, so ${command} cannot connect to Discord.`,
+    '  1. Create an application at https://discord.com/developers/applications, open "Bot" and copy its token.',
+    '  2. Put it in .env (copy .env.example to .env) as DISCORD_TOKEN=..., or export it in the environment.',
+    'To ask questions without Discord: npm run chat (or npm run ask -- "your question").',
+  ].join('\n');
+}

@@ -369,8 +369,15 @@ export class InteractionRegistry {
     const guildId = handle.payload.guild_id ?? null;
     const pending = handle.responseMessage;
     let stored: StoredMessage;
-    if (pending && handle.callbacks[0]?.type === InteractionResponseType.DeferredChannelMessageWithSource && ((pending.message.flags ?? 0) & MessageFlags.Loading) !== 0) {
-      // Discord: the first follow-up after a defer fills in the "thinking…" message.
+    if (
+      pending &&
+      !pending.deleted &&
+      handle.callbacks[0]?.type === InteractionResponseType.DeferredChannelMessageWithSource &&
+      ((pending.message.flags ?? 0) & MessageFlags.Loading) !== 0
+    ) {
+      // Discord: the first follow-up after a defer fills in the "thinking…" message. Once the
+      // bot deleted that message, a follow-up is a new message with its own flags
+      // (discord/discord-api-docs#2739).
       this.options.messages.edit(pending, { ...write, flags: undefined }, files, this.options.canMentionEveryone(guildId, channelId));
       stored = pending;
     } else {

@@ -1,0 +1,86 @@
+/**
+ * One way to answer a question, whoever asked and however: /ask, a mention, a Q&A channel,
+ * or "More passages". Asks the engine, records the question, builds the reply, and writes
+ * the one log line per question.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Answer } from '../core/types.js';
+import { answerReply, normaliseQuestion, questionHash, type AnswerReply } from './format/answer.js';
+import { citedSections } from './format/citation.js';
+import type { BotDeps } from './types.js';
+
+export interface QuestionContext {
+  /** How it was asked. */
+  source: 'slash' | 'mention' | 'qa-channel' | 'more';
+  guildId: string | null;
+  channelId: string;
+  userId: string;
+  /** When the bot received it (performance.now()), for the logged latency. */
+  receivedAt: number;
+}
+
+export interface AnsweredQuestion {
+  reply: AnswerReply;
+  answer: Answer;
+  offset: number;
+  engineMs: number;
+}
+
+export async function answerQuestion(deps: BotDeps, question: string, offset: number, context: QuestionContext): Promise<AnsweredQuestion> {
+  const { engine, config } = deps;
+  const asked = normaliseQuestion(question);
+  const started = performance.now();
+  const answer = await engine.ask(asked, { top: config.PASSAGES_PER_ANSWER, offset });
+  const engineMs = performance.now() - started;
+  const questionId = offset === 0 ? record(deps, asked, answer, context) : 0;
+  const reply = answerReply({
+    question: asked,
+    answer,
+    offset,
+    top: config.PASSAGES_PER_ANSWER,
+    showDocument: engine.documents().length > 1,
+    questionId,
+  });
+  return { reply, answer, offset, engineMs };
+}
+
+/** Storage is a record, not a dependency: a failure is logged and the answer still goes out. */
+function record(deps: BotDeps, question: string, answer: Answer, context: QuestionContext): number {
+  if (!deps.storage || !context.guildId) return 0;
+  try {
+    return deps.storage.recordQuestion({
+      guildId: context.guildId,
+      channelId: context.channelId,
+      userId: context.userId,
+      question,
+      answered: answer.answered,
+      citedSections: citedSections(answer.passages),
+      latencyMs: Math.round(performance.now() - context.receivedAt),
+    });
+  } catch (err) {
+    deps.logger.warn({ err, guildId: context.guildId }, 'could not record the question');
+    return 0;
+  }
+}
+
+/** The one line per question: where, who, how fast, answered or refused, what was cited. */
+export function logQuestion(deps: BotDeps, question: string, result: AnsweredQuestion, context: QuestionContext): void {
+  deps.logger.info(
+    {
+      event: 'question',
+      source: context.source,
+      guildId: context.guildId,
+      channelId: context.channelId,
+      userId: context.userId,
+      ms: Math.round((performance.now() - context.receivedAt) * 10) / 10,
+      engineMs: Math.round(result.engineMs * 10) / 10,
+      answered: result.answer.answered,
+      offset: result.offset,
+      passages: result.reply.shown.length,
+      sections: citedSections(result.reply.shown),
+      questionHash: questionHash(question),
+      questionLength: question.length,
+    },
+    result.answer.answered ? 'answered' : 'refused',
+  );
+}

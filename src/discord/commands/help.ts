@@ -1,0 +1,30 @@
+import { COLORS } from '../constants.js';
+import { escapeMarkdown } from '../format/text.js';
+import { send } from '../respond.js';
+import { defineCommand } from './types.js';
+
+/** `/help`: what the bot does, its commands, and how to ask (only for the asker). */
+export const help = defineCommand({
+  data: { name: 'help', description: 'What this bot does and how to ask it' },
+  async execute(interaction, _args, deps) {
+    const documents = deps.engine.documents().map((d) => `“${escapeMarkdown(d.title)}”`);
+    const qa = deps.config.QA_CHANNEL_IDS.map((id) => `<#${id}>`);
+    const description = [
+      `I answer questions about ${documents.length === 1 ? documents[0] : `${documents.length} documents: ${documents.join(', ')}`} by **quoting it word for word**, with a citation (§ section, ¶ paragraph) for every quote. I never paraphrase, and when the document does not answer I say so.`,
+      '',
+      '**Commands**',
+      '`/ask question:` ask a question (add `private:True` to see the answer alone)',
+      '`/sections` the table of contents',
+      '`/quote section:` the exact text of a section, or of one paragraph with `paragraph:`',
+      '`/help` this message',
+      '',
+      '**Other ways to ask**',
+      `Mention me in a message: ${escapeMarkdown(`@${interaction.client.user.username}`)} what does section 2 say about aid?`,
+      ...(qa.length ? [`In ${qa.join(', ')} I answer every message that reads as a question.`] : []),
+      '',
+      '**Tips**',
+      'Ask one thing at a time, in the words of the document. Under each answer, **More passages** shows the next quotes and 👍 / 👎 tell us whether it helped.',
+    ].join('\n');
+    await send(interaction, { embeds: [{ color: COLORS.info, title: 'Verbatim', description }] }, true);
+  },
+});

@@ -1,0 +1,61 @@
+/**
+ * A slash command: a typed JSON definition (`data`, sent as is by deploy-commands), the
+ * guards it needs, and handlers whose argument types are derived from the definition.
+ */
+import {
+  ApplicationCommandOptionType,
+  type AutocompleteInteraction,
+  type ChatInputCommandInteraction,
+  type RESTPostAPIChatInputApplicationCommandsJSONBody,
+} from 'discord.js';
+import type { Guard } from '../guards/index.js';
+import type { BotDeps } from '../types.js';
+
+type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+
+/** A chat input command definition, written `as const satisfies CommandDefinition`. */
+export type CommandDefinition = DeepReadonly<RESTPostAPIChatInputApplicationCommandsJSONBody>;
+
+interface OptionValues {
+  [ApplicationCommandOptionType.String]: string;
+  [ApplicationCommandOptionType.Integer]: number;
+  [ApplicationCommandOptionType.Number]: number;
+  [ApplicationCommandOptionType.Boolean]: boolean;
+}
+type ValueOf<O> = O extends { readonly type: infer T } ? (T extends keyof OptionValues ? OptionValues[T] : never) : never;
+type OptionsOf<D> = D extends { readonly options: readonly (infer O)[] } ? O : never;
+
+/** `{ question: string; private?: boolean }` from a definition's options. */
+export type ArgsOf<D> = {
+  [O in OptionsOf<D> as O extends { readonly required: true; readonly name: infer N extends string } ? N : never]: ValueOf<O>;
+} & {
+  [O in OptionsOf<D> as O extends { readonly required: true } ? never : O extends { readonly name: infer N extends string } ? N : never]?: ValueOf<O>;
+};
+
+export interface Command<D extends CommandDefinition = CommandDefinition> {
+  data: D;
+  /** Preconditions, run in order by the dispatcher before `execute`. */
+  guards?: readonly Guard[];
+  execute(interaction: ChatInputCommandInteraction, args: ArgsOf<D>, deps: BotDeps): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void>;
+}
+
+/** Declares a command; keeps `D` precise so `execute`'s `args` are typed. */
+export function defineCommand<const D extends CommandDefinition>(command: Command<D>): Command<D> {
+  return command;
+}
+
+/** Reads the options a definition declares from an interaction. */
+export function readArgs<D extends CommandDefinition>(data: D, interaction: ChatInputCommandInteraction): ArgsOf<D> {
+  const args: Record<string, unknown> = {};
+  for (const option of data.options ?? []) {
+    const value = interaction.options.get(option.name)?.value;
+    if (value !== undefined && value !== null) args[option.name] = value;
+  }
+  return args as ArgsOf<D>;
+}
+
+/** The definition as the REST body Discord expects. */
+export function toJSON(data: CommandDefinition): RESTPostAPIChatInputApplicationCommandsJSONBody {
+  return structuredClone(data) as RESTPostAPIChatInputApplicationCommandsJSONBody;
+}

@@ -1,0 +1,113 @@
+/**
+ * Button handlers, by the kind of their custom_id. Like commands, each declares its guards;
+ * the dispatcher decodes the id, runs the guards, and calls `execute`.
+ */
+import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { performance } from 'node:perf_hooks';
+import { answerQuestion, logQuestion } from '../answering.js';
+import { contentsPage } from '../commands/sections.js';
+import { quotePage } from '../commands/quote.js';
+import { deferDelay, withDeadline } from '../deadline.js';
+import { readQuestion, questionHash } from '../format/answer.js';
+import type { Guard } from '../guards/index.js';
+import { send, sendPrivately } from '../respond.js';
+import type { BotDeps } from '../types.js';
+import { shortHash, type CustomId } from './customId.js';
+import { NO_MENTIONS } from '../constants.js';
+
+export interface ComponentHandler<K extends CustomId['kind'] = CustomId['kind']> {
+  kind: K;
+  guards?: readonly Guard[];
+  execute(interaction: ButtonInteraction, id: Extract<CustomId, { kind: K }>, deps: BotDeps): Promise<void>;
+}
+
+export const EXPIRED = {
+  answer: 'This button has expired. Please ask again with /ask.',
+  quote: 'This button has expired (the document changed since). Please run /quote again.',
+  sections: 'This button has expired (the document changed since). Please run /sections again.',
+} as const;
+
+/** "More passages": the next passages for the question on the message, privately to whoever clicked. */
+const more: ComponentHandler<'more'> = {
+  kind: 'more',
+  async execute(interaction, id, deps) {
+    const question = readQuestion(interaction.message.embeds[0]);
+    if (question === null || questionHash(question) !== id.questionHash) return sendPrivately(interaction, EXPIRED.answer);
+    const context = {
+      source: 'more',
+      guildId: interaction.guildId,
+      channelId: interaction.channelId,
+      userId: interaction.user.id,
+      receivedAt: performance.now(),
+    } as const;
+    const result = await withDeadline(
+      answerQuestion(deps, question, id.offset, context),
+      deferDelay(interaction.createdTimestamp, deps.config.DEFER_AFTER_MS),
+      () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
+    );
+    await send(interaction, result.reply, true);
+    logQuestion(deps, question, result, context);
+  },
+};
+
+/** 👍 / 👎: acknowledged privately, logged, and recorded when the question was. */
+const feedback: ComponentHandler<'feedback'> = {
+  kind: 'feedback',
+  async execute(interaction, id, deps) {
+    let recorded = false;
+    if (deps.storage && id.questionId > 0) {
+      try {
+        recorded = deps.storage.recordFeedback(id.questionId, interaction.user.id, id.vote);
+      } catch (err) {
+        deps.logger.warn({ err, questionId: id.questionId }, 'could not record feedback');
+      }
+    }
+    deps.logger.info(
+      {
+        event: 'feedback',
+        vote: id.vote,
+        questionHash: id.questionHash,
+        questionId: id.questionId || null,
+        recorded,
+        messageId: interaction.message.id,
+        guildId: interaction.guildId,
+        channelId: interaction.channelId,
+        userId: interaction.user.id,
+      },
+      'feedback',
+    );
+    await sendPrivately(interaction, id.vote === 'up' ? 'Thanks! Glad the quotes helped. 👍' : 'Thanks for telling us. 👎 noted: we use this to improve the answers.');
+  },
+};
+
+/** Previous / Next on /quote: the page replaces the message's content. */
+const quoteNavigation: ComponentHandler<'quote-page'> = {
+  kind: 'quote-page',
+  async execute(interaction, id, deps) {
+    const document = deps.engine.documents().find((d) => shortHash(d.id, 8) === id.documentHash);
+    let payload = null;
+    try {
+      payload = document ? quotePage(deps, { documentId: document.id, section: id.section, paragraph: id.paragraph }, id.page, id.textHash) : null;
+    } catch {
+      payload = null; // the section is gone: the button expired
+    }
+    if (!payload) return sendPrivately(interaction, EXPIRED.quote);
+    await interaction.update({ ...payload, allowedMentions: NO_MENTIONS });
+  },
+};
+
+const sectionsNavigation: ComponentHandler<'sections-page'> = {
+  kind: 'sections-page',
+  async execute(interaction, id, deps) {
+    const payload = contentsPage(deps, id.page, id.textHash);
+    if (!payload) return sendPrivately(interaction, EXPIRED.sections);
+    await interaction.update({ ...payload, allowedMentions: NO_MENTIONS });
+  },
+};
+
+export const componentHandlers: { [K in CustomId['kind']]: ComponentHandler<K> } = {
+  more,
+  feedback,
+  'quote-page': quoteNavigation,
+  'sections-page': sectionsNavigation,
+};

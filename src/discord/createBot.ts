@@ -1,0 +1,66 @@
+/**
+ * Builds the discord.js Client and wires it to the handlers. Everything it needs is
+ * injected (`engine`, `config`, `logger`, `storage`), so tests pass a real engine, a slowed
+ * one or a failing one, and point the client at a local fake Discord.
+ */
+import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
+import { NO_MENTIONS } from './constants.js';
+import { onInteraction } from './events/interactionCreate.js';
+import { onMessage } from './events/messageCreate.js';
+import { onReady } from './events/ready.js';
+import type { BotDeps } from './types.js';
+import type { BotConfig } from '../config.js';
+
+export interface Bot {
+  client: Client;
+  /** Logs in and resolves once the client is ready. */
+  start(token: string): Promise<void>;
+  /** Closes the gateway connection; the engine and storage belong to the caller. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Guilds (slash commands, channel cache) and GuildMessages (mentions). MessageContent is
+ * privileged: requested only when QA_CHANNEL_IDS is set, because reading messages that do
+ * not mention the bot needs it; mentions carry their content without it.
+ */
+export function botIntents(config: Pick<BotConfig, 'QA_CHANNEL_IDS'>): GatewayIntentBits[] {
+  return [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, ...(config.QA_CHANNEL_IDS.length ? [GatewayIntentBits.MessageContent] : [])];
+}
+
+export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> = {}): Bot {
+  const { config, logger } = deps;
+  const client = new Client({
+    intents: botIntents(config),
+    allowedMentions: NO_MENTIONS,
+    ...clientOptions,
+    rest: { ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), ...clientOptions.rest },
+  });
+
+  const interactions = onInteraction(deps);
+  const messages = onMessage(deps);
+  client.once(Events.ClientReady, onReady(deps));
+  client.on(Events.InteractionCreate, (interaction) => void interactions(interaction));
+  client.on(Events.MessageCreate, (message) => void messages(message));
+  client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
+  client.on(Events.Warn, (message) => logger.warn({ event: 'discord-warning' }, message));
+  // While stopping, the closing connection is expected: not worth a warning.
+  let stopping = false;
+  client.on(Events.ShardDisconnect, (event, shardId) => stopping || logger.warn({ shardId, code: event.code }, 'gateway disconnected'));
+  client.on(Events.ShardReconnecting, (shardId) => stopping || logger.info({ shardId }, 'gateway reconnecting'));
+  client.on(Events.ShardResume, (shardId, replayed) => logger.info({ shardId, replayed }, 'gateway resumed'));
+  client.on(Events.ShardError, (err, shardId) => logger.error({ err, shardId }, 'gateway error'));
+
+  return {
+    client,
+    async start(token) {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(token);
+      await ready;
+    },
+    async stop() {
+      stopping = true;
+      await client.destroy();
+    },
+  };
+}

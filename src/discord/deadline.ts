@@ -1,0 +1,34 @@
+/**
+ * Discord's 3-second deadline: an interaction must be acknowledged within 3 s of its
+ * creation. The answer usually takes a few milliseconds, so the bot replies directly; when
+ * it is not ready after DEFER_AFTER_MS (counted from the interaction's creation, so time
+ * spent queued behind other work counts too), the bot defers ("thinking…") and edits the
+ * reply when the answer arrives.
+ */
+
+/**
+ * Waits for `work`; if it has not settled after `waitMs`, runs `onSlow` (a defer, or a
+ * typing indicator) before waiting for the rest. Rejections of `work` are passed on.
+ */
+export async function withDeadline<T>(work: Promise<T>, waitMs: number, onSlow: () => Promise<unknown>): Promise<T> {
+  // Attached at once so a rejection while `onSlow` runs is never reported as unhandled.
+  const settled = work.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const late = Symbol('late');
+  const first = await Promise.race([settled, new Promise<typeof late>((resolve) => (timer = setTimeout(resolve, waitMs, late)))]);
+  clearTimeout(timer);
+  const outcome = first === late ? (await onSlow(), await settled) : first;
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
+/**
+ * How long to wait before deferring: `deferAfterMs` after the interaction was created,
+ * never more than `deferAfterMs` from now (a clock behind Discord's) nor less than 0.
+ */
+export function deferDelay(createdTimestamp: number, deferAfterMs: number, now = Date.now()): number {
+  return Math.min(deferAfterMs, Math.max(0, createdTimestamp + deferAfterMs - now));
+}

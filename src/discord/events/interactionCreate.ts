@@ -1,0 +1,66 @@
+/**
+ * The one dispatcher for interactions: finds the command or button handler, runs its
+ * guards, runs it, and handles every failure in one place. One interaction failing never
+ * affects another.
+ */
+import { type AutocompleteInteraction, type Interaction, type RepliableInteraction } from 'discord.js';
+import { performance } from 'node:perf_hooks';
+import { findCommand, readArgs } from '../commands/index.js';
+import { componentHandlers, EXPIRED, type ComponentHandler } from '../components/index.js';
+import { decodeCustomId, type CustomId } from '../components/customId.js';
+import { failureMessage, newErrorId } from '../errors.js';
+import { runGuards } from '../guards/index.js';
+import { sendPrivately } from '../respond.js';
+import type { BotDeps } from '../types.js';
+import { invocationOf } from './invocation.js';
+
+export function onInteraction(deps: BotDeps): (interaction: Interaction) => Promise<void> {
+  return async (interaction) => {
+    if (interaction.isAutocomplete()) return autocomplete(interaction, deps);
+    if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
+    const started = performance.now();
+    const name = interaction.isChatInputCommand() ? interaction.commandName : interaction.customId;
+    try {
+      if (interaction.isChatInputCommand()) {
+        const command = findCommand(interaction.commandName);
+        if (!command) return await sendPrivately(interaction, 'I do not know this command any more. It will disappear once the commands are deployed again.');
+        const args = readArgs(command.data, interaction);
+        const question = typeof (args as { question?: unknown }).question === 'string' ? (args as { question: string }).question : undefined;
+        const refused = await runGuards(command.guards, invocationOf(interaction, 'command', command.data.name, question), deps);
+        if (refused) throw refused;
+        await command.execute(interaction, args, deps);
+      } else if (interaction.isButton()) {
+        const id = decodeCustomId(interaction.customId);
+        if (!id) return await sendPrivately(interaction, EXPIRED.answer);
+        const handler = componentHandlers[id.kind] as ComponentHandler<CustomId['kind']>;
+        const refused = await runGuards(handler.guards, invocationOf(interaction, 'component', id.kind), deps);
+        if (refused) throw refused;
+        await handler.execute(interaction, id as never, deps);
+      }
+      deps.logger.debug({ interaction: name, ms: Math.round(performance.now() - started) }, 'interaction handled');
+    } catch (error) {
+      await reportFailure(interaction, error, deps, name);
+    }
+  };
+}
+
+/** Expected failures: the message, privately. Anything else: an apology with an error id that is also in the log. */
+export async function reportFailure(interaction: RepliableInteraction, error: unknown, deps: BotDeps, name: string): Promise<void> {
+  const fields = { interaction: name, guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id };
+  const content = failureMessage(error, deps.logger, fields);
+  try {
+    await sendPrivately(interaction, content);
+  } catch (err) {
+    // The interaction may have expired or been answered already: nothing left to tell the user.
+    deps.logger.warn({ ...fields, err }, 'could not tell the user about a failure');
+  }
+}
+
+async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+  try {
+    await findCommand(interaction.commandName)?.autocomplete?.(interaction, deps);
+  } catch (err) {
+    deps.logger.error({ err, interaction: interaction.commandName, errorId: newErrorId() }, 'autocomplete failed');
+  }
+  if (!interaction.responded) await interaction.respond([]).catch(() => undefined);
+}

@@ -1,0 +1,32 @@
+import type { Interaction, Message } from 'discord.js';
+import type { Invocation } from '../guards/index.js';
+
+/** The guard-facing view of an interaction. */
+export function invocationOf(interaction: Interaction, kind: Invocation['kind'], name: string, question?: string): Invocation {
+  const member = interaction.member;
+  const roles = member && 'roles' in member ? (Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()]) : [];
+  return {
+    kind,
+    name,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId ?? '',
+    userId: interaction.user.id,
+    memberPermissions: interaction.memberPermissions,
+    roleIds: roles.filter((id) => id !== interaction.guildId),
+    ...(question !== undefined ? { question } : {}),
+  };
+}
+
+/** The guard-facing view of a message. */
+export function invocationOfMessage(message: Message, name: string, question: string): Invocation {
+  return {
+    kind: 'message',
+    name,
+    guildId: message.guildId,
+    channelId: message.channelId,
+    userId: message.author.id,
+    memberPermissions: message.member && message.inGuild() ? message.member.permissionsIn(message.channelId) : null,
+    roleIds: message.member ? [...message.member.roles.cache.keys()].filter((id) => id !== message.guildId) : [],
+    question,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * Questions in channels: a message that mentions the bot is answered with a reply to that
+ * message (the mention is not part of the question); in QA_CHANNEL_IDS, every message that
+ * reads as a question is answered. Failures are answered in the channel with the error id.
+ */
+import type { Message } from 'discord.js';
+import { performance } from 'node:perf_hooks';
+import { answerQuestion, logQuestion } from '../answering.js';
+import { NO_MENTIONS_REPLY } from '../constants.js';
+import { withDeadline } from '../deadline.js';
+import { failureMessage } from '../errors.js';
+import { foldWhitespace } from '../format/text.js';
+import { questionLength, runGuards, type Guard } from '../guards/index.js';
+import type { BotDeps } from '../types.js';
+import { invocationOfMessage } from './invocation.js';
+
+/** Guards for questions asked in messages (the same as /ask's). */
+export const messageGuards: readonly Guard[] = [questionLength];
+
+const QUESTION_WORDS = /^(who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|shall|may|might|has|have|had)\b/i;
+
+/** "Reads as a question": ends with a question mark, or starts with a question word. */
+export function readsAsQuestion(text: string): boolean {
+  const t = text.trim();
+  return t.length > 0 && (/[?？]\s*$/.test(t) || QUESTION_WORDS.test(t));
+}
+
+/** The message's text without mentions of the bot. */
+export function questionFrom(content: string, botId: string): string {
+  return foldWhitespace(content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' '));
+}
+
+export function onMessage(deps: BotDeps): (message: Message) => Promise<void> {
+  const qaChannels = new Set(deps.config.QA_CHANNEL_IDS);
+  return async (message) => {
+    if (message.author.bot || message.system || !message.inGuild()) return;
+    const botId = message.client.user.id;
+    const mentioned = message.mentions.has(botId, { ignoreEveryone: true, ignoreRoles: true, ignoreRepliedUser: true });
+    const inQaChannel = qaChannels.has(message.channelId) || (message.channel.isThread() && qaChannels.has(message.channel.parentId ?? ''));
+    if (!mentioned && !(inQaChannel && readsAsQuestion(message.content))) return;
+
+    const context = {
+      source: mentioned ? 'mention' : 'qa-channel',
+      guildId: message.guildId,
+      channelId: message.channelId,
+      userId: message.author.id,
+      receivedAt: performance.now(),
+    } as const;
+    const question = questionFrom(message.content, botId);
+    try {
+      if (question === '') {
+        await message.reply({ content: 'Ask me a question about the document after the mention, or use `/ask`. `/help` says more.', allowedMentions: NO_MENTIONS_REPLY });
+        return;
+      }
+      const refused = await runGuards(messageGuards, invocationOfMessage(message, context.source, question), deps);
+      if (refused) throw refused;
+      const result = await withDeadline(answerQuestion(deps, question, 0, context), deps.config.DEFER_AFTER_MS, () =>
+        message.channel.sendTyping().catch(() => undefined),
+      );
+      await message.reply({ ...result.reply, allowedMentions: NO_MENTIONS_REPLY });
+      logQuestion(deps, question, result, context);
+    } catch (error) {
+      const fields = { interaction: context.source, guildId: message.guildId, channelId: message.channelId, userId: message.author.id, messageId: message.id };
+      const content = failureMessage(error, deps.logger, fields);
+      await message.reply({ content, allowedMentions: NO_MENTIONS_REPLY }).catch((err: unknown) => deps.logger.warn({ ...fields, err }, 'could not tell the user about a failure'));
+    }
+  };
+}

@@ -1,0 +1,17 @@
+import type { Passage, SectionRef } from '../../core/types.js';
+import { escapeMarkdown } from './text.js';
+
+/** `§2 Title`, escaped. */
+export function sectionLabel(section: SectionRef): string {
+  return `§${section.number} ${escapeMarkdown(section.title)}`;
+}
+
+/** `§2 Title, ¶1` (with ` · Document` when the corpus has several documents), escaped. */
+export function citation(p: Pick<Passage, 'section' | 'paragraph' | 'document'>, showDocument: boolean): string {
+  return `${sectionLabel(p.section)}, ¶${p.paragraph}${showDocument ? ` · ${escapeMarkdown(p.document)}` : ''}`;
+}
+
+/** Section labels as logged and recorded: `3 Retention`. */
+export function citedSections(passages: readonly Passage[]): string[] {
+  return [...new Set(passages.map((p) => `${p.section.number} ${p.section.title}`))];
+}

@@ -1,0 +1,109 @@
+/**
+ * `npm start`: settings → logger → engine (model and index) → storage → Discord client →
+ * login. Configuration mistakes end with a few readable lines on stderr and exit code 78
+ * (EX_CONFIG, so a supervisor does not restart in a loop); no stack traces for them.
+ * SIGINT/SIGTERM close the gateway, the engine and storage, and flush the logs.
+ */
+import path from 'node:path';
+import { ConfigError, engineOptionsFrom, loadBotConfig, missingTokenHelp, type BotConfig } from '../config.js';
+import { PROJECT_ROOT } from '../core/paths.js';
+import { VerbatimError } from '../core/errors.js';
+import { createLogger, type Logger } from '../logger.js';
+import { EXIT_CONFIG, EXIT_FAILED, explainLoginError } from './startupErrors.js';
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`error: ${message}\n`);
+  return code;
+}
+
+export async function main(): Promise<number> {
+  let config: BotConfig;
+  try {
+    config = loadBotConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) return fail(error.message, EXIT_CONFIG);
+    throw error;
+  }
+  const token = config.DISCORD_TOKEN;
+  if (!token) return fail(missingTokenHelp('npm start'), EXIT_CONFIG);
+
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, fd: 1, name: 'verbatim-bot' });
+  const closers: Array<() => Promise<void> | void> = [];
+  const cleanUp = async () => {
+    for (const close of closers.reverse()) await Promise.resolve().then(close).catch((err: unknown) => logger.warn({ err }, 'error while shutting down'));
+    closers.length = 0;
+    logger.info('stopped');
+    await flush(logger);
+  };
+
+  // discord.js and the engine are imported only now: a missing token answers instantly.
+  const [{ Verbatim }, { openStorage, StorageError }, { createBot }] = await Promise.all([
+    import('../core/engine.js'),
+    import('../storage/index.js'),
+    import('./createBot.js'),
+  ]);
+
+  try {
+    // The settings in force, for whoever reads the log; the token is redacted by the logger.
+    logger.debug({ config }, 'settings');
+    logger.info({ corpus: config.CORPUS_DIR, index: config.INDEX_DIR }, 'loading the model and the index');
+    const started = performance.now();
+    const engine = await Verbatim.open({ ...engineOptionsFrom(config), logger });
+    closers.push(() => engine.close());
+    logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
+
+    const storage = openStorage(path.resolve(PROJECT_ROOT, config.DATA_DIR), { logger });
+    closers.push(() => storage.close());
+
+    const bot = createBot({ engine, config, logger, storage });
+    closers.push(() => bot.stop());
+    handleSignals(logger, cleanUp);
+    await bot.start(token);
+    return 0;
+  } catch (error) {
+    const explained = explainLoginError(error, config);
+    if (explained || error instanceof VerbatimError || error instanceof StorageError) {
+      logger.fatal({ code: (error as { code?: unknown }).code }, explained ?? (error as Error).message);
+      await cleanUp();
+      const configMistake = error instanceof StorageError || explained?.includes('DISCORD_TOKEN') || explained?.includes('intent');
+      return fail(explained ?? (error as Error).message, configMistake ? EXIT_CONFIG : EXIT_FAILED);
+    }
+    logger.fatal({ err: error }, 'could not start');
+    await cleanUp();
+    return EXIT_FAILED;
+  }
+}
+
+function handleSignals(logger: Logger, cleanUp: () => Promise<void>): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(EXIT_FAILED);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    void cleanUp().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // One failing handler must not take the bot down for everyone: log it and keep serving.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+}
+
+function flush(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => {
+      // A started bot keeps running (the gateway holds the event loop); failures exit here.
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(EXIT_FAILED);
+    },
+  );
+}

@@ -1,0 +1,89 @@
+/**
+ * `npm run start:sharded`: discord.js's ShardingManager runs one bot process (src/discord/main.ts)
+ * per shard. Each process loads its own engine, so memory grows by one bot's RSS per shard
+ * (see the README for the measured figure). SHARD_COUNT=auto asks Discord (through
+ * DISCORD_API_URL when set) for its recommendation.
+ */
+import { fileURLToPath } from 'node:url';
+import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
+import { ConfigError, loadBotConfig, missingTokenHelp } from '../config.js';
+import { createLogger } from '../logger.js';
+import { EXIT_CONFIG, EXIT_FAILED, explainLoginError } from './startupErrors.js';
+
+const BOT_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** Shards start in turn; each loads the model first, so allow it time. */
+const SPAWN_TIMEOUT_MS = 120_000;
+
+export async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadBotConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`error: ${error.message}\n`);
+    return EXIT_CONFIG;
+  }
+  const token = config.DISCORD_TOKEN;
+  if (!token) {
+    process.stderr.write(`error: ${missingTokenHelp('npm run start:sharded')}\n`);
+    return EXIT_CONFIG;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, fd: 1, name: 'verbatim-shards' });
+
+  let totalShards: number;
+  try {
+    totalShards = config.SHARD_COUNT === 'auto' ? await recommendedShards(token, config.DISCORD_API_URL) : config.SHARD_COUNT;
+  } catch (error) {
+    const explained = explainLoginError(error, config) ?? `could not ask Discord how many shards to run: ${(error as Error).message}`;
+    process.stderr.write(`error: ${explained}\n`);
+    return explained.includes('DISCORD_TOKEN') ? EXIT_CONFIG : EXIT_FAILED;
+  }
+
+  let stopping = false;
+  // Children run the TypeScript entry through tsx, as `npm start` does.
+  const manager = new ShardingManager(BOT_ENTRY, { token, totalShards, execArgv: ['--import', 'tsx'], respawn: true, mode: 'process' });
+  manager.on('shardCreate', (shard) => {
+    logger.info({ shardId: shard.id, totalShards }, 'shard starting');
+    shard.on('death', (child) => {
+      const fields = { shardId: shard.id, exitCode: 'exitCode' in child ? child.exitCode : null };
+      if (stopping) logger.info(fields, 'shard stopped');
+      else logger.warn(fields, 'shard exited; it will be restarted');
+    });
+  });
+
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(EXIT_FAILED);
+    stopping = true;
+    logger.info({ signal }, 'stopping every shard');
+    manager.respawn = false;
+    // Each shard handles SIGTERM itself: it closes its gateway connection and flushes its logs.
+    for (const shard of manager.shards.values()) shard.process?.kill('SIGTERM');
+    setTimeout(() => process.exit(0), 5000).unref();
+    const wait = [...manager.shards.values()].map((s) => new Promise((resolve) => (s.process && s.process.exitCode === null ? s.process.once('exit', resolve) : resolve(null))));
+    void Promise.all(wait).then(() => logger.flush(() => process.exit(0)));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  await manager.spawn({ amount: totalShards, timeout: SPAWN_TIMEOUT_MS });
+  logger.info({ totalShards }, 'every shard is ready');
+  return 0;
+}
+
+async function recommendedShards(token: string, api: string | undefined): Promise<number> {
+  const rest = new REST({ ...(api ? { api } : {}), retries: 1 }).setToken(token);
+  const gateway = (await rest.get(Routes.gatewayBot())) as RESTGetAPIGatewayBotResult;
+  return Math.max(1, gateway.shards);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: ${(error as Error).message}\n`);
+      process.exit(EXIT_FAILED);
+    },
+  );
+}

@@ -1,0 +1,24 @@
+/** How start-up failures are reported: exit codes, and one readable line for login failures. */
+import type { BotConfig } from '../config.js';
+
+/** sysexits.h EX_CONFIG: the settings (or the token, or the data folder) need fixing. */
+export const EXIT_CONFIG = 78;
+export const EXIT_FAILED = 1;
+
+/** A login failure as one line, or undefined when it is not one we can explain. */
+export function explainLoginError(error: unknown, config: Pick<BotConfig, 'QA_CHANNEL_IDS'>): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'TokenInvalid' || (error as { status?: number })?.status === 401) {
+    return 'Discord rejected DISCORD_TOKEN (401 Unauthorized): copy the token again from the developer portal (your application → Bot → Reset Token) into .env.';
+  }
+  if (code === 'DisallowedIntents' || /disallowed intent/i.test(String((error as Error)?.message))) {
+    return config.QA_CHANNEL_IDS.length
+      ? 'Discord refused the Message Content intent, which QA_CHANNEL_IDS needs: enable "Message Content Intent" under your application → Bot in the developer portal, or unset QA_CHANNEL_IDS.'
+      : 'Discord refused a privileged intent: check the intents enabled under your application → Bot in the developer portal.';
+  }
+  const network = (error as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ?? code;
+  if (typeof network === 'string' && /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT)$/.test(network)) {
+    return `could not reach Discord (${network}): check the network, or DISCORD_API_URL if the bot uses a REST proxy.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,131 @@
+/**
+ * Shared set-up for the bot's end-to-end tests: a real engine (on a temporary index), the
+ * real bot from createBot, the real deploy step, and a fake Discord on a free port.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { REST } from 'discord.js';
+import { botSchema, parseConfig, type BotConfig } from '../../src/config.js';
+import { Verbatim } from '../../src/core/engine.js';
+import { DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
+import type { Answer, AskOptions, VerbatimEngine } from '../../src/core/types.js';
+import { REDACT_PATHS } from '../../src/logger.js';
+import { createBot, type Bot } from '../../src/discord/createBot.js';
+import { deployCommands } from '../../src/discord/deployCommands.js';
+import type { BotDeps } from '../../src/discord/types.js';
+import type { Storage } from '../../src/storage/index.js';
+import { startFakeDiscord, type FakeDiscord, type FakeDiscordOptions } from '../fake-discord/index.js';
+
+export const TOKEN = 'fake-bot-token.SECRET-abc123';
+
+/** Opens the engine on the bundled corpus (or extra documents too), with its index in a temp folder. */
+export async function openTestEngine({ extraDocuments = [] }: { extraDocuments?: string[] } = {}): Promise<Verbatim> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-discord-'));
+  let corpus = DEFAULT_CORPUS_DIR;
+  if (extraDocuments.length) {
+    corpus = path.join(root, 'corpus');
+    fs.cpSync(DEFAULT_CORPUS_DIR, corpus, { recursive: true });
+    for (const file of extraDocuments) fs.copyFileSync(file, path.join(corpus, path.basename(file)));
+  }
+  return Verbatim.open({ corpus, indexDir: path.join(root, 'index') });
+}
+
+/** An engine whose `ask` is wrapped (slowed down, made to fail); everything else is the real one. */
+export function wrapEngine(engine: VerbatimEngine, ask: (question: string, options: AskOptions | undefined, real: VerbatimEngine['ask']) => Promise<Answer>): VerbatimEngine {
+  return {
+    ask: (question, options) => ask(question, options, (q, o) => engine.ask(q, o)),
+    sections: () => engine.sections(),
+    sectionText: (...args) => engine.sectionText(...args),
+    summarise: (...args) => engine.summarise(...args),
+    quiz: (...args) => engine.quiz(...args),
+    documents: () => engine.documents(),
+    close: async () => {},
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/** A pino logger like the bot's (same redaction), writing JSON lines into memory. */
+export function memoryLogger(): { logger: pino.Logger; lines: LogLine[]; text: () => string } {
+  const raw: string[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      raw.push(String(chunk));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  return {
+    logger,
+    get lines() {
+      return raw.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LogLine);
+    },
+    text: () => raw.join(''),
+  };
+}
+
+export function testConfig(env: Record<string, string> = {}): BotConfig {
+  return parseConfig(botSchema, { DISCORD_TOKEN: TOKEN, LOG_LEVEL: 'debug', ...env });
+}
+
+export interface RunningBot {
+  discord: FakeDiscord;
+  bot: Bot;
+  deps: BotDeps;
+  logs: ReturnType<typeof memoryLogger>;
+  /** Stops the bot and the fake. */
+  stop(): Promise<void>;
+  /** A second bot process on the same fake (a restart): same engine, new client. */
+  restart(): Promise<Bot>;
+}
+
+/** Starts a fake Discord, deploys the commands to its guild, and logs the real bot in. */
+export async function startBot({
+  engine,
+  env = {},
+  fake = {},
+  storage,
+}: {
+  engine: VerbatimEngine;
+  env?: Record<string, string>;
+  fake?: FakeDiscordOptions;
+  storage?: Storage;
+}): Promise<RunningBot> {
+  const discord = await startFakeDiscord({ token: TOKEN, ...fake });
+  const logs = memoryLogger();
+  const config = testConfig({ DISCORD_API_URL: discord.apiUrl, ...env });
+  const deps: BotDeps = { engine, config, logger: logs.logger, ...(storage ? { storage } : {}) };
+  await deployCommands({ rest: new REST({ api: discord.apiUrl, retries: 0, timeout: 2000 }).setToken(TOKEN), guildId: discord.guild.id });
+  const launch = async () => {
+    const bot = createBot(deps, { rest: { retries: 0, timeout: 2000 }, waitGuildTimeout: 1000 });
+    await bot.start(TOKEN);
+    return bot;
+  };
+  let bot = await launch();
+  return {
+    discord,
+    get bot() {
+      return bot;
+    },
+    deps,
+    logs,
+    async stop() {
+      await bot.stop();
+      await discord.close();
+    },
+    async restart() {
+      await bot.stop();
+      bot = await launch();
+      return bot;
+    },
+  };
+}

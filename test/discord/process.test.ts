@@ -1,0 +1,115 @@
+/**
+ * The entry points as processes, the way an operator runs them: `npm start` without a
+ * token or with a rejected one, a clean SIGTERM, and `npm run deploy-commands`.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../src/core/paths.js';
+import { startFakeDiscord, type FakeDiscord } from '../fake-discord/index.js';
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+let discord: FakeDiscord | undefined;
+afterEach(async () => {
+  await discord?.close();
+  discord = undefined;
+});
+
+/** Runs `script` with tsx and only the given settings (no .env from the working tree). */
+function runScript(script: string, env: Record<string, string>, { onStdout }: { onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), DOTENV_CONFIG_PATH: path.join(os.tmpdir(), 'verbatim-no-such.env'), LOG_PRETTY: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    onStdout?.(stdout, child);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+const tempDirs = () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-proc-'));
+  return { INDEX_DIR: path.join(root, 'index'), DATA_DIR: path.join(root, 'data') };
+};
+
+describe('npm start', () => {
+  it('without DISCORD_TOKEN: says what to set and where, mentions npm run chat, exits non-zero', async () => {
+    const run = await runScript('src/discord/main.ts', {});
+    expect(run.code).toBe(78);
+    expect(run.stderr).toContain('DISCORD_TOKEN is not set');
+    expect(run.stderr).toContain('.env');
+    expect(run.stderr).toContain('npm run chat');
+    expect(run.stderr).not.toMatch(/^\s+at /m); // no stack trace
+  });
+
+  it('lists every invalid setting at once, without a stack trace', async () => {
+    const run = await runScript('src/discord/main.ts', { DISCORD_TOKEN: 'x', PASSAGES_PER_ANSWER: 'lots', QA_CHANNEL_IDS: '123,abc', DISCORD_API_URL: 'not a url' });
+    expect(run.code).toBe(78);
+    expect(run.stderr).toMatch(/PASSAGES_PER_ANSWER/);
+    expect(run.stderr).toMatch(/QA_CHANNEL_IDS/);
+    expect(run.stderr).toMatch(/DISCORD_API_URL/);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a rejected token: one clear line, exit code 78, the token never printed', async () => {
+    discord = await startFakeDiscord({ token: 'the-right-token' });
+    const run = await runScript('src/discord/main.ts', { DISCORD_TOKEN: 'a-wrong-token', DISCORD_API_URL: discord.apiUrl, ...tempDirs() });
+    expect(run.code).toBe(78);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: Discord rejected DISCORD_TOKEN \(401 Unauthorized\)/)]);
+    expect(run.stdout + run.stderr).not.toContain('a-wrong-token');
+  });
+
+  it('loads the engine, logs in, and shuts down cleanly on SIGTERM', async () => {
+    discord = await startFakeDiscord({ token: 'proc-token' });
+    let signalled = false;
+    const run = await runScript('src/discord/main.ts', { DISCORD_TOKEN: 'proc-token', DISCORD_API_URL: discord.apiUrl, LOG_LEVEL: 'debug', ...tempDirs() }, {
+      onStdout: (text, child) => {
+        if (!signalled && text.includes('"event":"ready"')) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
+      },
+    });
+    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as { msg: string; level: number; config?: Record<string, unknown> });
+    expect(lines.find((l) => l.msg === 'settings')?.config?.DISCORD_TOKEN).toBe('[redacted]');
+    const order = lines.map((l) => l.msg);
+    expect(order.indexOf('engine loaded')).toBeLessThan(order.findIndex((m) => m.startsWith('ready as')));
+    expect(order.slice(-2)).toEqual(['shutting down', 'stopped']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).not.toContain('proc-token');
+    expect(discord.unhandled).toEqual([]);
+  });
+});
+
+describe('npm run deploy-commands', () => {
+  it('registers the commands in DISCORD_GUILD_ID and says so', async () => {
+    discord = await startFakeDiscord({ token: 'deploy-token' });
+    const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guild.id });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim()).toBe(`Registered 4 commands (/ask, /sections, /quote, /help) in server ${discord.guild.id}: they are available there now.`);
+    expect(discord.commands.map((c) => [c.name, c.guild_id])).toEqual(['ask', 'sections', 'quote', 'help'].map((n) => [n, discord!.guild.id]));
+  });
+
+  it('registers globally without DISCORD_GUILD_ID', async () => {
+    discord = await startFakeDiscord({ token: 'deploy-token' });
+    const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^Registered 4 commands .* globally for application \d+/);
+    expect(discord.commands.every((c) => !c.guild_id)).toBe(true);
+  });
+});

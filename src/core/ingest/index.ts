@@ -1,6 +1,6 @@
-export { splitSentences, wholeAsSentence } from './splitSentences.js';
+export { splitSentences, wholeAsSentence, SEGMENT_WINDOW_CHARS } from './splitSentences.js';
 export { parseText, looksLikeHeading, HEADING_MAX_CHARS, HEADING_MAX_WORDS, WRAPPED_LINE_MAX } from './parseText.js';
-export { parseMarkdown, type ParsedMarkdown } from './parseMarkdown.js';
+export { parseMarkdown, MARKDOWN_PIECE_CHARS, type ParsedMarkdown, type ParseMarkdownOptions } from './parseMarkdown.js';
 export { LEAD_SECTION_TITLE } from './buildSections.js';
 export {
   parseDocument,

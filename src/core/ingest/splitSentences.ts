@@ -75,10 +75,10 @@ export function splitSentences(text: string, offset = 0): Sentence[] {
  * the next letter at most); the window's last segment may be cut short, so the next window
  * starts where that segment starts.
  */
-function icuSentences(text: string): Array<[number, number]> {
+export function icuSentences(text: string, windowChars = SEGMENT_WINDOW_CHARS): Array<[number, number]> {
   const result: Array<[number, number]> = [];
   let position = 0;
-  let size = SEGMENT_WINDOW_CHARS;
+  let size = windowChars;
   while (position < text.length) {
     const end = windowEnd(text, position + size);
     const segments = [...segmenter.segment(text.slice(position, end))];
@@ -93,7 +93,7 @@ function icuSentences(text: string): Array<[number, number]> {
     const last = segments[segments.length - 1]!;
     for (const { index, segment } of segments.slice(0, -1)) result.push([position + index, position + index + segment.length]);
     position += last.index;
-    size = SEGMENT_WINDOW_CHARS;
+    size = windowChars;
   }
   return result;
 }

@@ -8,13 +8,12 @@
  *   --batch FILE   one question per line; with --json, one JSON object per line
  */
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { EXIT, reportError, runMain, UsageError, type CliIO } from './io.js';
-import { openEngine } from './openEngine.js';
+import { EXIT, runMain, UsageError } from './io.js';
+import type { CorpusChoice } from './openEngine.js';
+import { engineCommand, intOption, parseCommandLine } from './command.js';
 import { formatAnswer } from './format.js';
-import { MAX_TOP } from '../core/limits.js';
+import { DEFAULT_TOP, MAX_TOP } from '../core/limits.js';
 import { VerbatimError } from '../core/errors.js';
-import type { Verbatim } from '../core/engine.js';
 
 export const USAGE = `Usage: npm run ask -- [options] "your question"
 
@@ -30,60 +29,35 @@ export interface AskArgs {
   question?: string;
   json: boolean;
   top: number;
-  doc?: string;
-  corpus?: string;
   batch?: string;
+  corpus: CorpusChoice;
+  /** The question, or the batch file's lines once read. */
+  questions?: string[];
 }
 
 export function parseAskArgs(argv: string[]): AskArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean', default: false },
-        top: { type: 'string' },
-        doc: { type: 'string' },
-        corpus: { type: 'string' },
-        batch: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values, positionals } = parsed;
-  if (values.help) return 'help';
-  const top = values.top === undefined ? 3 : Number(values.top);
-  if (!Number.isInteger(top) || top < 1 || top > MAX_TOP) throw new UsageError(`--top must be a whole number from 1 to ${MAX_TOP}, got "${values.top}"`);
-  if (values.doc && values.corpus) throw new UsageError('use --doc or --corpus, not both');
+  const parsed = parseCommandLine(argv, { json: { type: 'boolean', default: false }, top: { type: 'string' }, batch: { type: 'string' } }, true);
+  if (parsed === 'help') return 'help';
+  const { values, positionals, corpus } = parsed;
+  const top = intOption('top', values.top, 1, MAX_TOP) ?? DEFAULT_TOP;
   const question = positionals.join(' ');
-  if (values.batch && question) throw new UsageError('give either a question or --batch FILE, not both');
-  if (!values.batch && !question.trim()) throw new UsageError('no question given');
-  return { question: question || undefined, json: values.json, top, doc: values.doc, corpus: values.corpus, batch: values.batch };
+  const batch = values.batch as string | undefined;
+  if (batch && question) throw new UsageError('give either a question or --batch FILE, not both');
+  if (!batch && !question.trim()) throw new UsageError('no question given');
+  return { question: question || undefined, json: Boolean(values.json), top, batch, corpus };
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
-  let args: AskArgs | 'help';
-  try {
-    args = parseAskArgs(argv);
-  } catch (error) {
-    return reportError(error, io, USAGE);
-  }
-  if (args === 'help') {
-    io.stdout(USAGE + '\n');
-    return EXIT.ok;
-  }
-
-  let engine: Verbatim | undefined;
-  try {
-    // Read the batch file before loading the model, so a wrong path fails fast.
-    const questions = args.batch ? await readQuestions(args.batch) : [args.question!];
-    engine = await openEngine({ doc: args.doc, corpus: args.corpus }, io);
+export const main = engineCommand<AskArgs>({
+  usage: USAGE,
+  parse: parseAskArgs,
+  // Read the batch file before loading the model, so a wrong path fails fast.
+  async prepare(args) {
+    args.questions = args.batch ? await readQuestions(args.batch) : [args.question!];
+  },
+  async run(engine, args, io) {
     const showDocument = engine.documents().length > 1;
     let failed = 0;
-    for (const question of questions) {
+    for (const question of args.questions!) {
       try {
         const answer = await engine.ask(question, { top: args.top });
         io.stdout(args.json ? JSON.stringify(answer) + '\n' : (args.batch ? `Q: ${answer.question}\n` : '') + formatAnswer(answer, { showDocument }) + (args.batch ? '\n' : ''));
@@ -95,12 +69,8 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       }
     }
     return failed > 0 ? EXIT.failed : EXIT.ok;
-  } catch (error) {
-    return reportError(error, io, USAGE);
-  } finally {
-    await engine?.close();
-  }
-}
+  },
+});
 
 async function readQuestions(file: string): Promise<string[]> {
   let text;

@@ -4,69 +4,57 @@
  * `/quit` (or Ctrl+D) leaves.
  */
 import readline from 'node:readline';
-import { parseArgs } from 'node:util';
-import { EXIT, reportError, runMain, UsageError, type CliIO } from './io.js';
-import { openEngine } from './openEngine.js';
+import { EXIT, runMain } from './io.js';
+import type { CorpusChoice } from './openEngine.js';
+import { engineCommand, parseCommandLine } from './command.js';
 import { formatAnswer } from './format.js';
 import { VerbatimError } from '../core/errors.js';
-import type { Verbatim } from '../core/engine.js';
 
 export const USAGE = `Usage: npm run chat -- [--doc FILE | --corpus DIR]
 
 Type a question and press Enter. Commands: /sections, /help, /quit.`;
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { doc: { type: 'string' }, corpus: { type: 'string' }, help: { type: 'boolean', short: 'h', default: false } } }));
-    if (values.doc && values.corpus) throw new UsageError('use --doc or --corpus, not both');
-  } catch (error) {
-    return reportError(error instanceof UsageError ? error : new UsageError((error as Error).message), io, USAGE);
-  }
-  if (values.help) {
-    io.stdout(USAGE + '\n');
-    return EXIT.ok;
-  }
-  let engine: Verbatim;
-  try {
-    engine = await openEngine({ doc: values.doc, corpus: values.corpus }, io);
-  } catch (error) {
-    return reportError(error, io, USAGE);
-  }
-  const documents = engine.documents();
-  io.stdout(`Ask about: ${documents.map((d) => d.title).join('; ')}\nType /sections for the contents, /quit to leave.\n`);
+export const main = engineCommand<{ corpus: CorpusChoice }>({
+  usage: USAGE,
+  parse(argv) {
+    const parsed = parseCommandLine(argv, {});
+    return parsed === 'help' ? 'help' : { corpus: parsed.corpus };
+  },
+  async run(engine, _args, io) {
+    const documents = engine.documents();
+    io.stdout(`Ask about: ${documents.map((d) => d.title).join('; ')}\nType /sections for the contents, /quit to leave.\n`);
 
-  const rl = readline.createInterface({ input: io.stdin ?? process.stdin, terminal: false });
-  const prompt = () => io.stdout('\n> ');
-  prompt();
-  try {
-    for await (const line of rl) {
-      const input = line.trim();
-      if (input === '/quit' || input === '/exit') break;
-      if (input === '') {
-        prompt();
-        continue;
-      }
-      if (input === '/help') io.stdout(USAGE + '\n');
-      else if (input === '/sections') {
-        for (const s of engine.sections()) io.stdout(`${'  '.repeat(Math.max(0, s.level - 1))}§${s.number} ${s.title}${documents.length > 1 ? ` (${s.document})` : ''}\n`);
-      } else {
-        try {
-          io.stdout(formatAnswer(await engine.ask(input), { showDocument: documents.length > 1 }));
-        } catch (error) {
-          // A bad question is answered with the reason; the session goes on.
-          if (!(error instanceof VerbatimError)) throw error;
-          io.stdout(`${error.message}\n`);
+    const rl = readline.createInterface({ input: io.stdin ?? process.stdin, terminal: false });
+    const prompt = () => io.stdout('\n> ');
+    prompt();
+    try {
+      for await (const line of rl) {
+        const input = line.trim();
+        if (input === '/quit' || input === '/exit') break;
+        if (input === '') {
+          prompt();
+          continue;
         }
+        if (input === '/help') io.stdout(USAGE + '\n');
+        else if (input === '/sections') {
+          for (const s of engine.sections()) io.stdout(`${'  '.repeat(Math.max(0, s.level - 1))}§${s.number} ${s.title}${documents.length > 1 ? ` (${s.document})` : ''}\n`);
+        } else {
+          try {
+            io.stdout(formatAnswer(await engine.ask(input), { showDocument: documents.length > 1 }));
+          } catch (error) {
+            // A bad question is answered with the reason; the session goes on.
+            if (!(error instanceof VerbatimError)) throw error;
+            io.stdout(`${error.message}\n`);
+          }
+        }
+        prompt();
       }
-      prompt();
+    } finally {
+      rl.close();
     }
-  } finally {
-    rl.close();
-    await engine.close();
-  }
-  io.stdout('\n');
-  return EXIT.ok;
-}
+    io.stdout('\n');
+    return EXIT.ok;
+  },
+});
 
 if (import.meta.url === `file://${process.argv[1]}`) runMain(main);

@@ -11,11 +11,10 @@
  *   --doc FILE | --corpus DIR [--document ID]   another document, as for `summary`
  */
 import { randomInt } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import { EXIT, reportError, runMain, UsageError, type CliIO } from './io.js';
-import { openEngine } from './openEngine.js';
+import { EXIT, runMain } from './io.js';
+import type { CorpusChoice } from './openEngine.js';
+import { documentOption, engineCommand, intOption, parseCommandLine } from './command.js';
 import { citation } from './format.js';
-import { intOption } from './summary.js';
 import type { QuizQuestion } from '../core/types.js';
 import type { Verbatim } from '../core/engine.js';
 
@@ -43,45 +42,29 @@ export interface QuizArgs {
   seed: number;
   answers: boolean;
   json: boolean;
-  doc?: string;
-  corpus?: string;
   document?: string;
+  corpus: CorpusChoice;
 }
 
 export function parseQuizArgs(argv: string[], randomSeed: () => number = () => randomInt(1_000_000)): QuizArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        section: { type: 'string' },
-        count: { type: 'string' },
-        seed: { type: 'string' },
-        answers: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        doc: { type: 'string' },
-        corpus: { type: 'string' },
-        document: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values } = parsed;
-  if (values.help) return 'help';
-  if (values.doc && values.corpus) throw new UsageError('use --doc or --corpus, not both');
-  if (values.doc && values.document) throw new UsageError('--document picks a document of --corpus; with --doc there is only one');
+  const parsed = parseCommandLine(argv, {
+    section: { type: 'string' },
+    count: { type: 'string' },
+    seed: { type: 'string' },
+    answers: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+    document: { type: 'string' },
+  });
+  if (parsed === 'help') return 'help';
+  const { values, corpus } = parsed;
   return {
     section: intOption('section', values.section, 0, Number.MAX_SAFE_INTEGER),
     count: intOption('count', values.count, 1, MAX_QUIZ_COUNT) ?? DEFAULT_COUNT,
     seed: intOption('seed', values.seed, 0, Number.MAX_SAFE_INTEGER) ?? randomSeed(),
-    answers: values.answers,
-    json: values.json,
-    doc: values.doc,
-    corpus: values.corpus,
-    document: values.document,
+    answers: Boolean(values.answers),
+    json: Boolean(values.json),
+    document: documentOption(values, corpus),
+    corpus,
   };
 }
 
@@ -111,21 +94,10 @@ function formatAnswer(q: QuizQuestion, n: number | undefined, showDocument: bool
   return `${head}\n   “${q.passage.quote}”\n   — ${citation(q.passage)}${showDocument ? ` · ${q.passage.document}` : ''}`;
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
-  let args: QuizArgs | 'help';
-  try {
-    args = parseQuizArgs(argv);
-  } catch (error) {
-    return reportError(error, io, USAGE);
-  }
-  if (args === 'help') {
-    io.stdout(USAGE + '\n');
-    return EXIT.ok;
-  }
-
-  let engine: Verbatim | undefined;
-  try {
-    engine = await openEngine({ doc: args.doc, corpus: args.corpus }, io);
+export const main = engineCommand<QuizArgs>({
+  usage: USAGE,
+  parse: (argv) => parseQuizArgs(argv),
+  async run(engine, args, io) {
     const questions = collectQuestions(engine, args);
     if (args.json) {
       io.stdout(JSON.stringify({ seed: args.seed, questions }) + '\n');
@@ -141,11 +113,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (!args.answers) out.push('Answers', ...questions.map((q, i) => formatAnswer(q, i + 1, showDocument)));
     io.stdout(out.join('\n\n') + '\n');
     return EXIT.ok;
-  } catch (error) {
-    return reportError(error, io, USAGE);
-  } finally {
-    await engine?.close();
-  }
-}
+  },
+});
 
 if (import.meta.url === `file://${process.argv[1]}`) runMain(main);

@@ -9,12 +9,11 @@
  *   --corpus DIR     summarise another folder of documents
  *   --document ID    with a folder of several documents: which one
  */
-import { parseArgs } from 'node:util';
-import { EXIT, reportError, runMain, UsageError, type CliIO } from './io.js';
-import { openEngine } from './openEngine.js';
+import { EXIT, runMain } from './io.js';
+import type { CorpusChoice } from './openEngine.js';
+import { documentOption, engineCommand, intOption, parseCommandLine } from './command.js';
 import { formatPassage } from './format.js';
 import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../core/summarise/summarise.js';
-import type { Verbatim } from '../core/engine.js';
 
 export const USAGE = `Usage: npm run summary -- [options]
 
@@ -31,69 +30,28 @@ export interface SummaryArgs {
   section?: number;
   sentences: number;
   json: boolean;
-  doc?: string;
-  corpus?: string;
   document?: string;
-}
-
-/** A whole number from `min` to `max`, or a UsageError naming the option. */
-export function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`--${name} must be a whole number${max === Number.MAX_SAFE_INTEGER ? ` of at least ${min}` : ` from ${min} to ${max}`}, got "${value}"`);
-  }
-  return n;
+  corpus: CorpusChoice;
 }
 
 export function parseSummaryArgs(argv: string[]): SummaryArgs | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        section: { type: 'string' },
-        sentences: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        doc: { type: 'string' },
-        corpus: { type: 'string' },
-        document: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const { values } = parsed;
-  if (values.help) return 'help';
-  if (values.doc && values.corpus) throw new UsageError('use --doc or --corpus, not both');
-  if (values.doc && values.document) throw new UsageError('--document picks a document of --corpus; with --doc there is only one');
+  const parsed = parseCommandLine(argv, { section: { type: 'string' }, sentences: { type: 'string' }, json: { type: 'boolean', default: false }, document: { type: 'string' } });
+  if (parsed === 'help') return 'help';
+  const { values, corpus } = parsed;
+  const document = documentOption(values, corpus);
   return {
     section: intOption('section', values.section, 0, Number.MAX_SAFE_INTEGER),
     sentences: intOption('sentences', values.sentences, 1, MAX_SUMMARY_SENTENCES) ?? DEFAULT_SUMMARY_SENTENCES,
-    json: values.json,
-    doc: values.doc,
-    corpus: values.corpus,
-    document: values.document,
+    json: Boolean(values.json),
+    document,
+    corpus,
   };
 }
 
-export async function main(argv: string[], io: CliIO): Promise<number> {
-  let args: SummaryArgs | 'help';
-  try {
-    args = parseSummaryArgs(argv);
-  } catch (error) {
-    return reportError(error, io, USAGE);
-  }
-  if (args === 'help') {
-    io.stdout(USAGE + '\n');
-    return EXIT.ok;
-  }
-
-  let engine: Verbatim | undefined;
-  try {
-    engine = await openEngine({ doc: args.doc, corpus: args.corpus }, io);
+export const main = engineCommand<SummaryArgs>({
+  usage: USAGE,
+  parse: parseSummaryArgs,
+  async run(engine, args, io) {
     const summary = await engine.summarise({ documentId: args.document, section: args.section, sentences: args.sentences });
     if (args.json) {
       io.stdout(JSON.stringify(summary) + '\n');
@@ -107,11 +65,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     if (summary.passages.length === 0) io.stdout('There is no sentence here that reads well on its own (only code, lists or headings).\n');
     else io.stdout(summary.passages.map((p, i) => formatPassage(p, i, { showDocument })).join('\n\n') + '\n');
     return EXIT.ok;
-  } catch (error) {
-    return reportError(error, io, USAGE);
-  } finally {
-    await engine?.close();
-  }
-}
+  },
+});
 
 if (import.meta.url === `file://${process.argv[1]}`) runMain(main);

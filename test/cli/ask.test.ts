@@ -4,37 +4,17 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { main as ask } from '../../src/cli/ask.js';
 import { main as chat } from '../../src/cli/chat.js';
 import { main as buildIndex } from '../../src/cli/buildIndex.js';
-import type { CliIO } from '../../src/cli/io.js';
-import { DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
+import { captureIO, SEED, useTempCorpus } from './helpers.js';
 
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-cli-'));
-const seedText = fs.readFileSync(path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt'), 'utf8');
-
-function capture(stdinLines?: string[]): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    stdout(t: string) {
-      io.out += t;
-    },
-    stderr(t: string) {
-      io.err += t;
-    },
-    isTTY: false,
-    ...(stdinLines ? { stdin: Readable.from(stdinLines.map((l) => l + '\n')) } : {}),
-  };
-  return io;
-}
+const tmp = useTempCorpus('ask');
+const seedText = fs.readFileSync(SEED, 'utf8');
+const capture = captureIO;
 
 beforeAll(async () => {
-  process.env.INDEX_DIR = path.join(tmp, 'index');
-  process.env.MODEL_CACHE_DIR = path.join(tmp, 'models');
   const io = capture();
   expect(await buildIndex([], io)).toBe(0);
   expect(io.out).toMatch(/Indexed 1 document\(s\): 5 sections/);

@@ -2,33 +2,14 @@
  * `npm run summary` through its `main(argv, io)`, on a temporary copy of the seed corpus.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { main } from '../../src/cli/summary.js';
-import { DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
-import type { CliIO } from '../../src/cli/io.js';
-
-const SEED = path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt');
-
-function captured(): CliIO & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (t: string) => void (io.out += t), stderr: (t: string) => void (io.err += t), isTTY: false };
-  return io;
-}
-
-async function run(...argv: string[]) {
-  const io = captured();
-  const code = await main(argv, io);
-  return { code, out: io.out, err: io.err };
-}
+import { runCommand, useTempCorpus } from './helpers.js';
 
 beforeAll(() => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-cli-summary-'));
-  fs.mkdirSync(path.join(root, 'corpus'));
-  fs.copyFileSync(SEED, path.join(root, 'corpus', 'seed.txt'));
-  process.env.CORPUS_DIR = path.join(root, 'corpus');
-  process.env.INDEX_DIR = path.join(root, 'index');
+  useTempCorpus('summary');
 });
+
+const run = (...argv: string[]) => runCommand(main, ...argv);
 
 describe('summary command', () => {
   it('prints {"passages": [...]} with --json, in the passage shape of ask --json', async () => {

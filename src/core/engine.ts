@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, QuizQuestion, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 import { VerbatimError } from './errors.js';
 import { loadEmbedder, type Embedder, type EmbedderOptions } from './embed/loadEmbedder.js';
-import { corpusHash, parseCorpus, readCorpus, type CorpusFile } from './ingest/loadCorpus.js';
+import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
 import { readIndex, readManifest, staleReason, type IndexManifest } from './index/indexStore.js';
@@ -225,6 +225,8 @@ async function loadOrBuild(
   logger: Logger,
 ): Promise<SearchState> {
   const build = async (why: string) => {
+    // The parsers load only when an index has to be built: a start with a current index skips them.
+    const { parseCorpus } = await import('./ingest/loadCorpus.js');
     const { documents, skipped } = parseCorpus(corpus.files, { logger });
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');

@@ -4,24 +4,20 @@ export { parseMarkdown, MARKDOWN_PIECE_CHARS, type ParsedMarkdown, type ParseMar
 export { LEAD_SECTION_TITLE } from './buildSections.js';
 export {
   parseDocument,
-  formatOf,
   titleFromFileName,
-  type DocumentFormat,
-  type DocumentMeta,
   type ParseDocumentOptions,
 } from './parseDocument.js';
+export { formatOf, type DocumentFormat, type DocumentMeta } from './formats.js';
+export { loadCorpus, parseCorpus, type LoadedCorpus } from './loadCorpus.js';
 export {
-  loadCorpus,
   readCorpus,
-  parseCorpus,
   corpusHash,
   readText,
   MAX_FILE_BYTES,
   META_SUFFIX,
   INGEST_VERSION,
   type LoadCorpusOptions,
-  type LoadedCorpus,
   type CorpusFile,
   type ReadCorpus,
   type SkippedFile,
-} from './loadCorpus.js';
+} from './readCorpus.js';

@@ -1,61 +1,15 @@
 /**
- * Read a corpus — a folder (recursively) or one file — into parsed documents. Bad files in a
- * folder are skipped with a reason and a warning; a bad file named explicitly is an error.
+ * Reading and parsing a corpus into documents. Parsing pulls in the Markdown parser, so the
+ * engine loads this module only when it has to build an index.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger, ParsedDocument } from '../types.js';
-import { formatOf, parseDocument, type DocumentFormat, type DocumentMeta } from './parseDocument.js';
-
-/** Files larger than this are skipped (bytes). */
-export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-
-/** Suffix of a metadata sidecar: `notes.md` -> `notes.meta.json` (`{"title": "…", "source": "…"}`). */
-export const META_SUFFIX = '.meta.json';
-
-/**
- * Bump when parsing changes what documents turn into (sections, blocks, sentences), so
- * `corpusHash` changes and indexes built from the old parse are seen as stale.
- */
-export const INGEST_VERSION = 1;
-
-export interface LoadCorpusOptions {
-  /** Receives a warning per skipped file (default: silent). */
-  logger?: Logger;
-  /** Files larger than this many bytes are skipped (default `MAX_FILE_BYTES`). */
-  maxFileBytes?: number;
-}
-
-export interface SkippedFile {
-  /** Path relative to the corpus folder, '/' separators. */
-  path: string;
-  reason: string;
-}
+import type { ParsedDocument } from '../types.js';
+import { parseDocument } from './parseDocument.js';
+import { compare, readCorpus, silent, type CorpusFile, type LoadCorpusOptions, type SkippedFile } from './readCorpus.js';
 
 export interface LoadedCorpus {
   /** Sorted by id (relative path). */
   documents: ParsedDocument[];
-  skipped: SkippedFile[];
-}
-
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-
-/** A corpus file as read from disk, before parsing: what the index is built from. */
-export interface CorpusFile {
-  /** Path relative to the corpus folder, '/' separators. */
-  id: string;
-  /** Absolute path. */
-  path: string;
-  format: DocumentFormat;
-  /** Decoded text, BOM included when the file has one (parseDocument removes it). */
-  text: string;
-  meta?: DocumentMeta;
-}
-
-export interface ReadCorpus {
-  /** Sorted by id. */
-  files: CorpusFile[];
   skipped: SkippedFile[];
 }
 
@@ -76,52 +30,6 @@ export async function loadCorpus(target: string, options: LoadCorpusOptions = {}
   return { documents: parsed.documents, skipped };
 }
 
-/**
- * Reads the corpus files without parsing them: enough to tell whether an index is current
- * (see `corpusHash`), which is all a start with a current index needs.
- */
-export async function readCorpus(target: string, options: LoadCorpusOptions = {}): Promise<ReadCorpus> {
-  const logger = options.logger ?? silent;
-  const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES };
-  const absolute = path.resolve(target);
-  let info;
-  try {
-    info = await stat(absolute);
-  } catch (error) {
-    throw new Error(`Cannot load "${target}": ${describeError(error)}`);
-  }
-
-  if (!info.isDirectory()) {
-    const format = formatOf(absolute);
-    if (!format) {
-      throw new Error(`Cannot load "${target}": unsupported file type (expected .txt, .md or .markdown)`);
-    }
-    const result = await readCorpusFile(absolute, path.basename(absolute), format, logger, limits);
-    if ('reason' in result) throw new Error(`Cannot load "${target}": ${result.reason}`);
-    return { files: [result], skipped: [] };
-  }
-
-  const skipped: SkippedFile[] = [];
-  const paths: string[] = [];
-  await collectFiles(absolute, absolute, paths, skipped);
-  const ids = paths.map((file) => toId(absolute, file));
-  const order = ids.map((_, i) => i).sort((a, b) => compare(ids[a]!, ids[b]!));
-
-  const files: CorpusFile[] = [];
-  for (const i of order) {
-    const id = ids[i]!;
-    const result = await readCorpusFile(paths[i]!, id, formatOf(paths[i]!) ?? 'text', logger, limits);
-    if ('reason' in result) {
-      skipped.push({ path: id, reason: result.reason });
-      logger.warn({ path: id, reason: result.reason }, 'skipped a corpus file');
-    } else {
-      files.push(result);
-    }
-  }
-  skipped.sort((a, b) => compare(a.path, b.path));
-  return { files, skipped };
-}
-
 /** Parses read files; a file with nothing to quote is skipped with its reason. */
 export function parseCorpus(files: readonly CorpusFile[], options: LoadCorpusOptions = {}): LoadedCorpus {
   const logger = options.logger ?? silent;
@@ -139,135 +47,4 @@ export function parseCorpus(files: readonly CorpusFile[], options: LoadCorpusOpt
     documents.push(document);
   }
   return { documents, skipped };
-}
-
-/**
- * A sha256 (hex) of everything the index is built from: each file's id, format, metadata
- * and text, in id order, plus `INGEST_VERSION`. Equal hashes mean an index is still current.
- * It needs no parsing, so checking an index at start-up costs a read of the files.
- */
-export function corpusHash(files: readonly CorpusFile[]): string {
-  const hash = createHash('sha256');
-  hash.update(`verbatim-ingest-${INGEST_VERSION}\n`);
-  const sorted = [...files].sort((a, b) => compare(a.id, b.id));
-  for (const file of sorted) {
-    // JSON keeps the fields unambiguous (no separator can be forged by the text).
-    hash.update(JSON.stringify([file.id, file.format, file.meta?.title ?? null, file.meta?.source ?? null, file.text]));
-    hash.update('\n');
-  }
-  return hash.digest('hex');
-}
-
-async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number }): Promise<CorpusFile | { reason: string }> {
-  const read = await readText(file, limits.maxFileBytes);
-  if ('reason' in read) return read;
-  const meta = await readMeta(file, id, logger);
-  return { id, path: file, format, text: read.text, ...(meta ? { meta } : {}) };
-}
-
-/** The file's text, or why it cannot be used. */
-export async function readText(
-  file: string,
-  maxFileBytes = MAX_FILE_BYTES,
-): Promise<{ text: string } | { reason: string }> {
-  let bytes: Buffer;
-  try {
-    const info = await stat(file);
-    if (!info.isFile()) return { reason: 'not a regular file' };
-    if (info.size > maxFileBytes) {
-      return { reason: `too large (${megabytes(info.size)}; the limit is ${megabytes(maxFileBytes)})` };
-    }
-    bytes = await readFile(file);
-  } catch (error) {
-    return { reason: `unreadable (${describeError(error)})` };
-  }
-  if (bytes.length === 0) return { reason: 'empty file' };
-  if (bytes.includes(0)) return { reason: 'binary file (contains NUL bytes)' };
-  let text: string;
-  try {
-    // fatal: reject invalid UTF-8 instead of inserting U+FFFD. Removes a leading BOM.
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { reason: 'not valid UTF-8 text' };
-  }
-  if (text.trim().length === 0) return { reason: 'empty file (only whitespace)' };
-  return { text };
-}
-
-/** `<name>.meta.json` beside the file, if any; a broken one is reported and ignored. */
-async function readMeta(file: string, id: string, logger: Logger): Promise<DocumentMeta | undefined> {
-  const sidecar = file.replace(/\.[^./\\]+$/, '') + META_SUFFIX;
-  let raw: string;
-  try {
-    raw = await readFile(sidecar, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      logger.warn({ path: id, sidecar, error: describeError(error) }, 'ignored unreadable metadata file');
-    }
-    return undefined;
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch (error) {
-    logger.warn({ path: id, sidecar, error: (error as Error).message }, 'ignored metadata file: not valid JSON');
-    return undefined;
-  }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    logger.warn({ path: id, sidecar }, 'ignored metadata file: expected a JSON object');
-    return undefined;
-  }
-  const { title, source } = data as Record<string, unknown>;
-  const meta: DocumentMeta = {};
-  if (typeof title === 'string' && title.trim()) meta.title = title.trim();
-  if (typeof source === 'string' && source.trim()) meta.source = source.trim();
-  return meta;
-}
-
-async function collectFiles(root: string, dir: string, files: string[], skipped: SkippedFile[]): Promise<void> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch (error) {
-    skipped.push({ path: toId(root, dir) || '.', reason: `unreadable folder (${describeError(error)})` });
-    return;
-  }
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      await collectFiles(root, full, files, skipped);
-    } else if ((entry.isFile() || entry.isSymbolicLink()) && formatOf(entry.name)) {
-      // Symlinks to files are followed when read; a broken one is skipped as unreadable.
-      files.push(full);
-    }
-  }
-}
-
-function toId(root: string, file: string): string {
-  return path.relative(root, file).split(path.sep).join('/');
-}
-
-/** Code-unit order: the same on every machine, whatever the locale. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function megabytes(bytes: number): string {
-  return bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-}
-
-function describeError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file or directory';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory';
-    default:
-      return code ? `${code}: ${(error as Error).message}` : String(error);
-  }
 }

@@ -2,12 +2,9 @@ import type { ParsedDocument } from '../types.js';
 import { parseMarkdown } from './parseMarkdown.js';
 import { parseText } from './parseText.js';
 
-export type DocumentFormat = 'text' | 'markdown';
+import type { DocumentFormat, DocumentMeta } from './formats.js';
 
-export interface DocumentMeta {
-  title?: string;
-  source?: string;
-}
+export { formatOf } from './formats.js';
 
 export interface ParseDocumentOptions {
   /** Stable id: the path relative to the corpus folder, with '/' separators. */
@@ -52,12 +49,4 @@ export function titleFromFileName(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? file;
   const name = base.replace(/\.[^.]+$/, '').replace(/[-_.\s]+/g, ' ').trim() || base;
   return name.charAt(0).toUpperCase() + name.slice(1);
-}
-
-/** The format a file name implies, or undefined when it is not a supported document. */
-export function formatOf(file: string): DocumentFormat | undefined {
-  const lower = file.toLowerCase();
-  if (lower.endsWith('.txt')) return 'text';
-  if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
-  return undefined;
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusHash, loadCorpus, MAX_FILE_BYTES, readCorpus } from '../../../src/core/ingest/loadCorpus.js';
+import { loadCorpus } from '../../../src/core/ingest/loadCorpus.js';
+import { corpusHash, MAX_FILE_BYTES, readCorpus } from '../../../src/core/ingest/readCorpus.js';
 import type { Logger } from '../../../src/core/types.js';
 import { offsetProblems } from './checkOffsets.js';
 

@@ -5,7 +5,7 @@
  */
 import type { Chunk, ParsedDocument } from '../types.js';
 import type { SentenceRecord } from '../chunk/chunkSections.js';
-import type { Calibration, IndexManifest } from '../index/indexStore.js';
+import type { IndexManifest } from '../index/indexStore.js';
 import type { LexicalIndex } from '../index/lexicalIndex.js';
 import type { VectorIndex } from '../index/vectorIndex.js';
 import { terms } from '../text/terms.js';
@@ -71,8 +71,4 @@ export function makeSearchState(
 /** Weight of a query term that no sentence contains: as rare as a word can be. */
 export function idfOf(state: SearchState, term: string): number {
   return state.idf.get(term) ?? Math.log(1 + Math.max(1, state.sentences.length));
-}
-
-export function calibrationOf(state: SearchState): Calibration {
-  return state.manifest.calibration;
 }

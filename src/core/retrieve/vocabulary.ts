@@ -7,7 +7,6 @@
  *   ("troops", "population") asks about something the document does not discuss, however
  *   on-topic the rest of it sounds.
  */
-import { dot } from '../index/vectorIndex.js';
 import { toTerm, words } from '../text/terms.js';
 
 export interface Vocabulary {
@@ -65,5 +64,3 @@ export function nearestWords(vocabulary: Vocabulary, vector: Float32Array, k: nu
   }
   return best;
 }
-
-export { dot };

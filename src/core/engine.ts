@@ -4,7 +4,7 @@
  * it never knows which adapter is calling.
  */
 import path from 'node:path';
-import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, QuizQuestion, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
+import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 import { VerbatimError } from './errors.js';
 import { loadEmbedder, type Embedder, type EmbedderOptions } from './embed/loadEmbedder.js';
 import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
@@ -43,11 +43,8 @@ export interface VerbatimOptions {
 
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-export interface ReindexResult {
-  /** False when the corpus on disk was what the index already held (nothing rebuilt). */
-  changed: boolean;
+export interface ReindexResult extends ReindexSummary {
   manifest: IndexManifest;
-  ms: number;
 }
 
 export class Verbatim implements VerbatimEngine {

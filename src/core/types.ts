@@ -186,6 +186,14 @@ export interface QuizQuestion {
   passage: Passage;
 }
 
+/** What a re-index did. */
+export interface ReindexSummary {
+  /** False when the corpus on disk was what the index already held (nothing rebuilt). */
+  changed: boolean;
+  ms: number;
+  manifest: { counts: { documents: number; sections: number; sentences: number; chunks: number } };
+}
+
 /**
  * What the adapters (command line, Discord) use. Implemented by `Verbatim` in engine.ts.
  */
@@ -198,6 +206,13 @@ export interface VerbatimEngine {
   quiz(options?: QuizOptions): QuizQuestion | undefined;
   /** The documents in the corpus, in order. */
   documents(): Array<{ id: string; title: string; source?: string }>;
+  /**
+   * Re-reads the corpus; when it changed (or `force`), builds a new index while the old one
+   * keeps answering, then swaps. Concurrent calls share one rebuild.
+   */
+  reindex(options?: { force?: boolean }): Promise<ReindexSummary>;
+  /** Whether the corpus on disk differs from what the index answering now was built from. */
+  corpusChanged(): Promise<boolean>;
   /** Release the model and indexes. */
   close(): Promise<void>;
 }

@@ -101,6 +101,11 @@ export const botSchema = engineSchema.merge(discordSchema).extend({
   MAX_QUESTION_LENGTH: int(10, 2000, 500),
   /** Defer an interaction (Discord's "thinking…") when its answer is not ready after this long. */
   DEFER_AFTER_MS: int(0, 2500, 1000),
+  /**
+   * Discord user ids of the bot's operators. They count as moderators in every server, and
+   * may run /reindex: the corpus is global, shared by every server the bot is in.
+   */
+  BOT_OWNER_IDS: snowflakeList,
   /** Where questions and feedback are recorded (SQLite); relative to the project root. */
   DATA_DIR: z.string().min(1).default('data'),
   /** Shards for `npm run start:sharded`: a number, or `auto` for Discord's recommendation. */

@@ -6,8 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Answer } from '../core/types.js';
 import { answerReply, normaliseQuestion, questionHash, type AnswerReply } from './format/answer.js';
+import { UserError } from './errors.js';
 import { citedSections } from './format/citation.js';
-import type { BotDeps } from './types.js';
+import { IN_FLIGHT_MESSAGE, memberKey } from './guards/rateLimit.js';
+import type { BotContext, BotDeps } from './types.js';
 
 export interface QuestionContext {
   /** How it was asked. */
@@ -26,22 +28,36 @@ export interface AnsweredQuestion {
   engineMs: number;
 }
 
-export async function answerQuestion(deps: BotDeps, question: string, offset: number, context: QuestionContext): Promise<AnsweredQuestion> {
-  const { engine, config } = deps;
-  const asked = normaliseQuestion(question);
-  const started = performance.now();
-  const answer = await engine.ask(asked, { top: config.PASSAGES_PER_ANSWER, offset });
-  const engineMs = performance.now() - started;
-  const questionId = offset === 0 ? record(deps, asked, answer, context) : 0;
-  const reply = answerReply({
-    question: asked,
-    answer,
-    offset,
-    top: config.PASSAGES_PER_ANSWER,
-    showDocument: engine.documents().length > 1,
-    questionId,
-  });
-  return { reply, answer, offset, engineMs };
+/**
+ * A new question (offset 0) holds its member's in-flight mark until it is answered and
+ * recorded: the mark is taken before the first `await`, so in the same turn of the event
+ * loop as the rate-limit guard that checked it.
+ */
+export async function answerQuestion(deps: BotContext, question: string, offset: number, context: QuestionContext): Promise<AnsweredQuestion> {
+  const key = offset === 0 ? memberKey(context.guildId, context.userId) : null;
+  if (key !== null) {
+    if (deps.questionsInFlight.has(key)) throw new UserError('question-in-flight', IN_FLIGHT_MESSAGE);
+    deps.questionsInFlight.add(key);
+  }
+  try {
+    const { engine, config } = deps;
+    const asked = normaliseQuestion(question);
+    const started = performance.now();
+    const answer = await engine.ask(asked, { top: config.PASSAGES_PER_ANSWER, offset });
+    const engineMs = performance.now() - started;
+    const questionId = offset === 0 ? record(deps, asked, answer, context) : 0;
+    const reply = answerReply({
+      question: asked,
+      answer,
+      offset,
+      top: config.PASSAGES_PER_ANSWER,
+      showDocument: engine.documents().length > 1,
+      questionId,
+    });
+    return { reply, answer, offset, engineMs };
+  } finally {
+    if (key !== null) deps.questionsInFlight.delete(key);
+  }
 }
 
 /** Storage is a record, not a dependency: a failure is logged and the answer still goes out. */

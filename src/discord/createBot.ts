@@ -1,22 +1,27 @@
 /**
  * Builds the discord.js Client and wires it to the handlers. Everything it needs is
- * injected (`engine`, `config`, `logger`, `storage`), so tests pass a real engine, a slowed
- * one or a failing one, and point the client at a local fake Discord.
+ * injected (`engine`, `config`, `logger`, `storage`, `scheduler`), so tests pass a real
+ * engine, a slowed one or a failing one, move quiz time by hand, and point the client at a
+ * local fake Discord.
  */
 import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
 import { NO_MENTIONS } from './constants.js';
 import { onInteraction } from './events/interactionCreate.js';
 import { onMessage } from './events/messageCreate.js';
 import { onReady } from './events/ready.js';
-import type { BotDeps } from './types.js';
+import { QuizRunner } from './quizzes.js';
+import { realScheduler } from './scheduler.js';
+import type { BotContext, BotDeps } from './types.js';
 import type { BotConfig } from '../config.js';
 
 export interface Bot {
   client: Client;
   /** Logs in and resolves once the client is ready. */
   start(token: string): Promise<void>;
-  /** Closes the gateway connection; the engine and storage belong to the caller. */
+  /** Cancels scheduled quiz closes and closes the gateway connection; the engine and storage belong to the caller. */
   stop(): Promise<void>;
+  /** What the handlers are given (for tests and tools). */
+  context: BotContext;
 }
 
 /**
@@ -37,9 +42,17 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
     rest: { ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), ...clientOptions.rest },
   });
 
-  const interactions = onInteraction(deps);
-  const messages = onMessage(deps);
-  client.once(Events.ClientReady, onReady(deps));
+  const scheduler = deps.scheduler ?? realScheduler;
+  const context: BotContext = {
+    ...deps,
+    scheduler,
+    questionsInFlight: new Set(),
+    quizzes: new QuizRunner({ ...deps, scheduler }, client),
+  };
+
+  const interactions = onInteraction(context);
+  const messages = onMessage(context);
+  client.once(Events.ClientReady, onReady(context));
   client.on(Events.InteractionCreate, (interaction) => void interactions(interaction));
   client.on(Events.MessageCreate, (message) => void messages(message));
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
@@ -53,6 +66,7 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
 
   return {
     client,
+    context,
     async start(token) {
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
@@ -60,6 +74,7 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
     },
     async stop() {
       stopping = true;
+      context.quizzes.stop();
       await client.destroy();
     },
   };

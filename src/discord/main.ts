@@ -1,5 +1,5 @@
 /**
- * `npm start`: settings → logger → engine (model and index) → storage → Discord client →
+ * `npm start`: settings → logger → storage → engine (model and index) → Discord client →
  * login. Configuration mistakes end with a few readable lines on stderr and exit code 78
  * (EX_CONFIG, so a supervisor does not restart in a loop); no stack traces for them.
  * SIGINT/SIGTERM close the gateway, the engine and storage, and flush the logs.
@@ -8,6 +8,7 @@ import path from 'node:path';
 import { ConfigError, engineOptionsFrom, loadBotConfig, missingTokenHelp, type BotConfig } from '../config.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { VerbatimError } from '../core/errors.js';
+import type { IndexManifest } from '../core/index/indexStore.js';
 import { createLogger, type Logger } from '../logger.js';
 import { EXIT_CONFIG, EXIT_FAILED, explainLoginError } from './startupErrors.js';
 
@@ -46,14 +47,19 @@ export async function main(): Promise<number> {
   try {
     // The settings in force, for whoever reads the log; the token is redacted by the logger.
     logger.debug({ config }, 'settings');
+    // Storage first: a corrupt or unwritable database is reported in milliseconds, before
+    // the model loads, and ends with exit code 78 (no restart loop).
+    const storage = openStorage(path.resolve(PROJECT_ROOT, config.DATA_DIR), { logger, defaults: { maxQuestionLength: config.MAX_QUESTION_LENGTH } });
+    closers.push(() => storage.close());
+    logger.info({ file: storage.file }, 'storage opened');
+
     logger.info({ corpus: config.CORPUS_DIR, index: config.INDEX_DIR }, 'loading the model and the index');
     const started = performance.now();
+    const startedAt = Date.now();
     const engine = await Verbatim.open({ ...engineOptionsFrom(config), logger });
     closers.push(() => engine.close());
     logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
-
-    const storage = openStorage(path.resolve(PROJECT_ROOT, config.DATA_DIR), { logger });
-    closers.push(() => storage.close());
+    logIndex(logger, engine.manifest, startedAt);
 
     const bot = createBot({ engine, config, logger, storage });
     closers.push(() => bot.stop());
@@ -72,6 +78,18 @@ export async function main(): Promise<number> {
     await cleanUp();
     return EXIT_FAILED;
   }
+}
+
+/**
+ * Says which index answers, and loudly when it was built at this start-up: the engine
+ * rebuilds an index that is missing or out of date (changed documents, model or chunking;
+ * its warning just before says which) before the bot logs in.
+ */
+function logIndex(logger: Logger, manifest: IndexManifest, startedAt: number): void {
+  const rebuilt = Date.parse(manifest.createdAt) >= startedAt - 1000;
+  const fields = { event: 'index', rebuilt, buildId: manifest.buildId, createdAt: manifest.createdAt, ...manifest.counts };
+  if (rebuilt) logger.warn(fields, 'the index was missing or out of date (see the warning above), so it was rebuilt at start-up; answers use the documents as they are now');
+  else logger.info(fields, 'the index is up to date with the documents');
 }
 
 function handleSignals(logger: Logger, cleanUp: () => Promise<void>): void {

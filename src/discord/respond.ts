@@ -3,13 +3,15 @@
  * `allowedMentions: { parse: [] }` and replies respect the interaction's state
  * (replied, deferred, ephemeral).
  */
-import { MessageFlags, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type RepliableInteraction } from 'discord.js';
+import { MessageFlags, type APIActionRowComponent, type APIButtonComponent, type APIEmbed, type AttachmentPayload, type RepliableInteraction } from 'discord.js';
 import { NO_MENTIONS } from './constants.js';
 
 export interface MessagePayload {
   content?: string;
   embeds?: APIEmbed[];
   components?: APIActionRowComponent<APIButtonComponent>[];
+  /** Attachments (the body becomes multipart). */
+  files?: AttachmentPayload[];
 }
 
 /** Replies, or fills in the deferred reply. `ephemeral` only matters for a first reply (a defer fixed it otherwise). */

@@ -14,7 +14,7 @@ export interface QuestionRecord {
   question: string;
   /** false: the bot refused because the document has no passage for it (a coverage gap). */
   answered: boolean;
-  /** Labels of the sections the answer quoted, e.g. "3 Retention". Duplicates are dropped. */
+  /** Labels of the sections the answer quoted, e.g. "§3 Retention". Duplicates are dropped. */
   citedSections: readonly string[];
   /** Time from receiving the question to sending the answer. */
   latencyMs: number;

@@ -20,6 +20,7 @@ export {
   SETTINGS_LIMITS,
   SETTING_KEYS,
   parseSettingsPatch,
+  resolveDefaults,
   type GuildSettings,
   type GuildSettingsPatch,
   type SettingKey,
@@ -37,5 +38,6 @@ export {
   type AskedQuestion,
   type CsvColumn,
 } from './reports.js';
-export { DEFAULT_LEADERBOARD_LIMIT, type LeaderboardEntry } from './scores.js';
+export { DEFAULT_LEADERBOARD_LIMIT, type LeaderboardEntry, type QuizAnswer } from './scores.js';
+export type { NewQuiz, StoredQuiz, QuizAnswerOutcome } from './quizzes.js';
 export type { StorageLogger } from './logger.js';

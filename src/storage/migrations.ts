@@ -70,6 +70,33 @@ export const MIGRATIONS: readonly string[] = [
 
   PRAGMA application_id = ${APPLICATION_ID};
   `,
+  // 2: quizzes, so that an open quiz survives a restart (its close is rescheduled) and a
+  // button clicked after a restart still finds its question.
+  `
+  -- One row per quiz posted. Nothing here identifies a member: answers are in quiz_answers,
+  -- keyed by quiz_id = CAST(id AS TEXT).
+  CREATE TABLE quizzes (
+    id           INTEGER PRIMARY KEY,
+    guild_id     TEXT NOT NULL,
+    channel_id   TEXT NOT NULL,
+    -- The posted message; null between the insert and the post (and if the post failed).
+    message_id   TEXT,
+    -- The engine's id of the question (derived from the sentence and the blanked term).
+    question_id  TEXT NOT NULL,
+    prompt       TEXT NOT NULL,
+    -- JSON array of the option texts, in the order shown.
+    options      TEXT NOT NULL CHECK (json_valid(options) AND json_array_length(options) >= 2),
+    answer_index INTEGER NOT NULL CHECK (answer_index >= 0 AND answer_index < json_array_length(options)),
+    -- JSON of the cited passage (quote, document, section, paragraph, offsets).
+    passage      TEXT NOT NULL CHECK (json_valid(passage)),
+    opened_at    INTEGER NOT NULL,
+    closes_at    INTEGER NOT NULL,
+    closed_at    INTEGER
+  ) STRICT;
+  CREATE INDEX quizzes_open ON quizzes (closes_at) WHERE closed_at IS NULL;
+  -- One open quiz per channel, even with several processes on the file.
+  CREATE UNIQUE INDEX quizzes_open_per_channel ON quizzes (guild_id, channel_id) WHERE closed_at IS NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

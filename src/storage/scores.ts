@@ -19,6 +19,13 @@ export interface LeaderboardEntry {
 
 export const DEFAULT_LEADERBOARD_LIMIT = 10;
 
+/** One member's answer to one quiz question. */
+export interface QuizAnswer {
+  userId: string;
+  correct: boolean;
+  answeredAt: number;
+}
+
 /**
  * Every member of a server with their rank. Order: most correct answers; then fewer attempts
  * (better accuracy); then whoever reached their score first; then user id so the order is
@@ -39,6 +46,7 @@ export class ScoresStore {
   readonly #top;
   readonly #member;
   readonly #forget;
+  readonly #answers;
 
   constructor(
     db: SqliteDatabase,
@@ -53,6 +61,15 @@ export class ScoresStore {
       `SELECT * FROM (${RANKED}) WHERE userId = :userId`,
     );
     this.#forget = db.prepare<[string, string]>('DELETE FROM quiz_answers WHERE guild_id = ? AND user_id = ?');
+    this.#answers = db.prepare<[string, string], { userId: string; correct: number; answeredAt: number }>(
+      `SELECT user_id AS userId, correct, answered_at AS answeredAt FROM quiz_answers
+       WHERE guild_id = ? AND quiz_id = ? ORDER BY answered_at, user_id`,
+    );
+  }
+
+  /** Every answer to one quiz question, first answered first. */
+  answersTo(guildId: string, quizId: string): QuizAnswer[] {
+    return this.#answers.all(guildId, quizId).map((row) => ({ userId: row.userId, correct: row.correct === 1, answeredAt: row.answeredAt }));
   }
 
   /**

@@ -99,9 +99,17 @@ export function parseSettingsPatch(patch: unknown): GuildSettingsPatch {
   );
 }
 
+/**
+ * `DEFAULT_GUILD_SETTINGS` with some defaults replaced (an operator's environment, e.g. the
+ * bot's MAX_QUESTION_LENGTH), validated like an update. Throws `InvalidSettingsError`.
+ */
+export function resolveDefaults(overrides: GuildSettingsPatch = {}): Readonly<GuildSettings> {
+  return Object.freeze({ ...DEFAULT_GUILD_SETTINGS, ...parseSettingsPatch(overrides) });
+}
+
 /** Overrides over the defaults; never hands out the frozen default array itself. */
-function withDefaults(overrides: GuildSettingsPatch): GuildSettings {
-  return { ...DEFAULT_GUILD_SETTINGS, answerChannels: [], ...overrides };
+function withDefaults(defaults: Readonly<GuildSettings>, overrides: GuildSettingsPatch): GuildSettings {
+  return { ...defaults, answerChannels: [...defaults.answerChannels], ...overrides };
 }
 
 interface OverridesRow {
@@ -119,6 +127,8 @@ export class SettingsStore {
     private readonly db: SqliteDatabase,
     private readonly logger: StorageLogger,
     private readonly now: () => number,
+    /** What a server that changed nothing gets. */
+    readonly defaults: Readonly<GuildSettings> = DEFAULT_GUILD_SETTINGS,
   ) {
     this.#select = db.prepare<[string], OverridesRow>('SELECT overrides FROM guild_settings WHERE guild_id = ?');
     this.#upsert = db.prepare<[string, string, number]>(
@@ -129,19 +139,19 @@ export class SettingsStore {
     this.#update = db.transaction((guildId: string, patch: GuildSettingsPatch) => {
       const overrides = { ...this.#overrides(guildId), ...patch };
       this.#upsert.run(guildId, JSON.stringify(overrides), this.now());
-      return withDefaults(overrides);
+      return withDefaults(this.defaults, overrides);
     });
     this.#reset = db.transaction((guildId: string, keys: readonly SettingKey[] | undefined) => {
       const overrides = this.#overrides(guildId);
       for (const key of keys ?? SETTING_KEYS) delete overrides[key];
       this.#upsert.run(guildId, JSON.stringify(overrides), this.now());
-      return withDefaults(overrides);
+      return withDefaults(this.defaults, overrides);
     });
   }
 
   /** The server's settings: its overrides merged over the defaults. */
   get(guildId: string): GuildSettings {
-    return withDefaults(this.#overrides(guildId));
+    return withDefaults(this.defaults, this.#overrides(guildId));
   }
 
   /**

@@ -8,11 +8,12 @@ import { AuditLog, type QuestionRecord, type Vote } from './audit.js';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
 import { toStorageError } from './errors.js';
 import { silentLogger, type StorageLogger } from './logger.js';
-import { decideRateLimit, type RateLimitDecision } from './rateLimits.js';
+import { DAY_MS, decideRateLimit, type RateLimitDecision } from './rateLimits.js';
 import { Reports, type Report, type ReportOptions } from './reports.js';
-import { ScoresStore, type LeaderboardEntry } from './scores.js';
+import { QuizStore, type NewQuiz, type QuizAnswerOutcome, type StoredQuiz } from './quizzes.js';
+import { ScoresStore, type LeaderboardEntry, type QuizAnswer } from './scores.js';
 import {
-  DEFAULT_GUILD_SETTINGS,
+  resolveDefaults,
   SettingsStore,
   type GuildSettings,
   type GuildSettingsPatch,
@@ -33,6 +34,11 @@ export interface StorageOptions extends OpenDatabaseOptions {
    * the process alive). 0: only when `purgeExpired()` is called. Default one hour.
    */
   purgeIntervalMs?: number;
+  /**
+   * Defaults for servers that did not change a setting, over `DEFAULT_GUILD_SETTINGS` (e.g.
+   * the bot's MAX_QUESTION_LENGTH). Validated like an update; throws `InvalidSettingsError`.
+   */
+  defaults?: GuildSettingsPatch;
 }
 
 export interface ForgetResult {
@@ -58,6 +64,8 @@ export class Storage {
   readonly #audit: AuditLog;
   readonly #reports: Reports;
   readonly #scores: ScoresStore;
+  readonly #quizzes: QuizStore;
+  readonly #answerQuiz;
   readonly #forget;
   readonly #purge;
   #timer: NodeJS.Timeout | undefined;
@@ -67,12 +75,22 @@ export class Storage {
     this.file = resolve(file);
     this.#now = options.now ?? Date.now;
     this.#logger = options.logger ?? silentLogger;
+    const defaults = resolveDefaults(options.defaults);
     this.#db = openDatabase(this.file, options);
     try {
-      this.#settings = new SettingsStore(this.#db, this.#logger, this.#now);
+      this.#settings = new SettingsStore(this.#db, this.#logger, this.#now, defaults);
       this.#audit = new AuditLog(this.#db, this.#now);
       this.#reports = new Reports(this.#db, this.#now);
       this.#scores = new ScoresStore(this.#db, this.#now);
+      this.#quizzes = new QuizStore(this.#db, this.#now);
+      this.#answerQuiz = this.#db.transaction((guildId: string, quizId: number, userId: string, option: number, at: number): QuizAnswerOutcome => {
+        const quiz = this.#quizzes.get(quizId);
+        if (!quiz || quiz.guildId !== guildId || !Number.isInteger(option) || option < 0 || option >= quiz.options.length) return { outcome: 'unknown' };
+        if (quiz.closedAt !== null || quiz.closesAt <= at) return { outcome: 'closed', quiz };
+        const correct = option === quiz.answerIndex;
+        if (!this.#scores.recordQuizAnswer(guildId, String(quizId), userId, correct, at)) return { outcome: 'already-answered', quiz };
+        return { outcome: correct ? 'correct' : 'wrong', quiz };
+      });
       this.#forget = this.#db.transaction((guildId: string, userId: string): ForgetResult => ({
         ...this.#audit.forgetMember(guildId, userId),
         quizAnswers: this.#scores.forgetMember(guildId, userId),
@@ -81,9 +99,11 @@ export class Storage {
         const overridden = new Map<string, number>();
         for (const guildId of this.#settings.guildsWithOverrides()) {
           const days = this.#settings.get(guildId).retentionDays;
-          if (days !== DEFAULT_GUILD_SETTINGS.retentionDays) overridden.set(guildId, days);
+          if (days !== defaults.retentionDays) overridden.set(guildId, days);
         }
-        return this.#audit.purgeByRetention(DEFAULT_GUILD_SETTINGS.retentionDays, overridden);
+        // Closed quizzes hold no personal data; they go after the default retention.
+        this.#quizzes.purgeClosedBefore(this.#now() - defaults.retentionDays * DAY_MS);
+        return this.#audit.purgeByRetention(defaults.retentionDays, overridden);
       });
       const interval = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
       if (interval > 0) {
@@ -186,6 +206,56 @@ export class Storage {
   /** First answer per member per quiz question counts; returns false for a later one. */
   recordQuizAnswer(guildId: string, quizId: string, userId: string, correct: boolean): boolean {
     return this.#guard(() => this.#scores.recordQuizAnswer(guildId, quizId, userId, correct));
+  }
+
+  // Quizzes
+
+  /** Saves a new open quiz; null when the channel already has an open one. */
+  openQuiz(quiz: NewQuiz): StoredQuiz | null {
+    return this.#guard(() => this.#quizzes.open(quiz));
+  }
+
+  /** Records where the quiz was posted, for editing it when it closes. */
+  setQuizMessage(quizId: number, messageId: string): void {
+    this.#guard(() => this.#quizzes.setMessage(quizId, messageId));
+  }
+
+  getQuiz(quizId: number): StoredQuiz | null {
+    return this.#guard(() => this.#quizzes.get(quizId));
+  }
+
+  /** The channel's quiz that is not closed yet, if any. */
+  openQuizIn(guildId: string, channelId: string): StoredQuiz | null {
+    return this.#guard(() => this.#quizzes.openIn(guildId, channelId));
+  }
+
+  /** Every quiz not closed yet (in every server), soonest to close first: what a restart reschedules. */
+  openQuizzes(): StoredQuiz[] {
+    return this.#guard(() => this.#quizzes.openQuizzes());
+  }
+
+  /** Closes a quiz; returns it to the one caller that closed it, null to any later one. */
+  closeQuiz(quizId: number, at?: number): StoredQuiz | null {
+    return this.#guard(() => this.#quizzes.close(quizId, at));
+  }
+
+  /**
+   * A member picks option `option` of a quiz, at time `at` (default: the store's clock): the
+   * first pick counts, and only while the quiz is open. One transaction, so a pick racing
+   * the close is either counted or told the quiz closed.
+   */
+  answerQuiz(guildId: string, quizId: number, userId: string, option: number, at: number = this.#now()): QuizAnswerOutcome {
+    return this.#guard(() => this.#answerQuiz.immediate(guildId, quizId, userId, option, at));
+  }
+
+  /** Who answered a quiz and whether they were right, first answered first. */
+  quizAnswers(guildId: string, quizId: number): QuizAnswer[] {
+    return this.#guard(() => this.#scores.answersTo(guildId, String(quizId)));
+  }
+
+  /** The defaults a server gets for the settings it did not change. */
+  get defaultSettings(): Readonly<GuildSettings> {
+    return this.#settings.defaults;
   }
 
   leaderboard(guildId: string, limit?: number): LeaderboardEntry[] {

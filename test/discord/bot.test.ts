@@ -35,6 +35,9 @@ beforeAll(async () => {
   engine = await openTestEngine();
   storage = openStorage(fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-bot-data-')), { purgeIntervalMs: 0 });
   run = await startBot({ engine, storage, fake: fakeWorld });
+  // These tests ask many questions in a row as one member: no cooldown or cap here
+  // (test/discord/studyGroups.test.ts tests them).
+  storage.updateSettings(run.discord.guild.id, { cooldownSeconds: 0, dailyCap: null });
 });
 afterAll(async () => {
   await run?.stop();
@@ -90,7 +93,7 @@ function pingsNobody(message: VisibleMessage): void {
 describe('start-up', () => {
   it('logs in once the engine is loaded, with the commands registered in the guild', async () => {
     const { discord, logs } = run;
-    expect(discord.commands.map((c) => c.name)).toEqual(['ask', 'sections', 'quote', 'help']);
+    expect(discord.commands.map((c) => c.name)).toEqual(['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'report', 'reindex']);
     expect(discord.commands.every((c) => c.guild_id === discord.guild.id)).toBe(true);
     const ask = discord.commands.find((c) => c.name === 'ask')!;
     expect(ask.options?.map((o) => [o.name, o.required ?? false])).toEqual([

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Answer, Passage } from '../../src/core/types.js';
 import { decodeCustomId, encodeCustomId, type CustomId } from '../../src/discord/components/customId.js';
+import { formatWait } from '../../src/discord/format/time.js';
+import { summaryReply } from '../../src/discord/format/summary.js';
 import { DISCORD_LIMITS } from '../../src/discord/constants.js';
 import { readsAsQuestion, questionFrom } from '../../src/discord/events/messageCreate.js';
 import { answerReply, readQuestion } from '../../src/discord/format/answer.js';
@@ -95,6 +97,8 @@ describe('custom ids', () => {
     { kind: 'quote-page', documentHash: 'abcdefgh', section: 12, paragraph: null, page: 2, textHash: 'zyxwvuts' },
     { kind: 'quote-page', documentHash: 'abcdefgh', section: 12, paragraph: 4, page: 0, textHash: 'zyxwvuts' },
     { kind: 'sections-page', page: 1, textHash: 'zyxwvuts' },
+    { kind: 'quiz', quizId: 123456789012345, option: 3 },
+    { kind: 'forget', userId: '12345678901234567890' },
   ];
   it.each(ids)('round-trip within 100 characters: %o', (id) => {
     const encoded = encodeCustomId(id);
@@ -102,8 +106,38 @@ describe('custom ids', () => {
     expect(encoded.startsWith('v1:')).toBe(true);
     expect(decodeCustomId(encoded)).toEqual(id);
   });
-  it.each(['v0:more:3:abcdefghij', 'v1:more:x:abcdefghij', 'v1:nope:1', 'page:2', '', 'v1:fb:maybe:abcdefghij:1'])('reject %j', (id) => {
+  it.each(['v0:more:3:abcdefghij', 'v1:more:x:abcdefghij', 'v1:nope:1', 'page:2', '', 'v1:fb:maybe:abcdefghij:1', 'v1:qz:0:1', 'v1:qz:12:x', 'v1:qz:1234567890123456:1', 'v1:fm:123', 'v1:fm:12345678901234567:x'])('reject %j', (id) => {
     expect(decodeCustomId(id)).toBeNull();
+  });
+});
+
+describe('summaries', () => {
+  it('quote whole sentences over several embeds, within 6,000 characters; what does not fit is left out and said', () => {
+    const sentences = Array.from({ length: 20 }, (_, i) => passage(`Sentence ${i} ${'word '.repeat(80).trim()}.`, i));
+    const reply = summaryReply({ title: 'Summary of “Doc”', passages: sentences, showDocument: false });
+    const embeds = reply.embeds ?? [];
+    const total = embeds.reduce((n, e) => n + (e.title?.length ?? 0) + (e.description?.length ?? 0) + (e.footer?.text.length ?? 0), 0);
+    expect(total).toBeLessThanOrEqual(DISCORD_LIMITS.embedsTotal);
+    for (const e of embeds) expect(e.description!.length).toBeLessThanOrEqual(4096);
+    const quoted = embeds.flatMap((e) => e.description!.split('\n\n')).map((b) => b.split('\n')[0]!.slice(2));
+    expect(quoted).toEqual(sentences.slice(0, reply.shown).map((p) => p.quote));
+    expect(reply.shown).toBeLessThan(20);
+    expect(embeds.at(-1)?.footer?.text).toBe(`${reply.shown} sentences, in document order, quoted word for word · ${20 - reply.shown} more did not fit: ask for fewer, or for one section`);
+  });
+});
+
+describe('waits', () => {
+  it.each([
+    [0.2, '1 s'],
+    [7, '7 s'],
+    [60, '1 min'],
+    [200, '3 min 20 s'],
+    [3600, '1 h'],
+    [3601, '1 h 1 min'],
+    [18_720, '5 h 12 min'],
+    [86_399, '24 h'],
+  ])('%d s reads "%s"', (seconds, text) => {
+    expect(formatWait(seconds)).toBe(text);
   });
 });
 

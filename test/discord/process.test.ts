@@ -72,6 +72,27 @@ describe('npm start', () => {
     expect(run.stdout + run.stderr).not.toContain('a-wrong-token');
   });
 
+  it('a corrupt database: one clear line naming the file, exit code 78 (no restart loop), before the model loads', async () => {
+    const dirs = tempDirs();
+    fs.mkdirSync(dirs.DATA_DIR, { recursive: true });
+    const file = path.join(dirs.DATA_DIR, 'verbatim.db');
+    fs.writeFileSync(file, 'this is not a database, just some text that is long enough to have a header '.repeat(20));
+    const run = await runScript('src/discord/main.ts', { DISCORD_TOKEN: 'x', DISCORD_API_URL: 'http://127.0.0.1:9/api', ...dirs });
+    expect(run.code).toBe(78);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(`error: Verbatim storage: ${file} is not a readable SQLite database`)]);
+    expect(run.stdout).not.toContain('loading the model');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('an unwritable data folder (a file in the way): exit code 78, naming the file', async () => {
+    const dirs = tempDirs();
+    fs.writeFileSync(dirs.DATA_DIR, 'a file where the data folder should be');
+    const run = await runScript('src/discord/main.ts', { DISCORD_TOKEN: 'x', DISCORD_API_URL: 'http://127.0.0.1:9/api', ...dirs });
+    expect(run.code).toBe(78);
+    expect(run.stderr).toContain(`cannot open ${path.join(dirs.DATA_DIR, 'verbatim.db')} for writing`);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
   it('loads the engine, logs in, and shuts down cleanly on SIGTERM', async () => {
     discord = await startFakeDiscord({ token: 'proc-token' });
     let signalled = false;
@@ -87,6 +108,8 @@ describe('npm start', () => {
     expect(lines.find((l) => l.msg === 'settings')?.config?.DISCORD_TOKEN).toBe('[redacted]');
     const order = lines.map((l) => l.msg);
     expect(order.indexOf('engine loaded')).toBeLessThan(order.findIndex((m) => m.startsWith('ready as')));
+    // A fresh index folder: the index was built at start-up, and the log says so.
+    expect(lines.find((l) => (l as { event?: string }).event === 'index')).toMatchObject({ rebuilt: true, level: 40 });
     expect(order.slice(-2)).toEqual(['shutting down', 'stopped']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
@@ -101,15 +124,16 @@ describe('npm run deploy-commands', () => {
     const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guild.id });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout.trim()).toBe(`Registered 4 commands (/ask, /sections, /quote, /help) in server ${discord.guild.id}: they are available there now.`);
-    expect(discord.commands.map((c) => [c.name, c.guild_id])).toEqual(['ask', 'sections', 'quote', 'help'].map((n) => [n, discord!.guild.id]));
+    const names = ['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'report', 'reindex'];
+    expect(run.stdout.trim()).toBe(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) in server ${discord.guild.id}: they are available there now.`);
+    expect(discord.commands.map((c) => [c.name, c.guild_id])).toEqual(names.map((n) => [n, discord!.guild.id]));
   });
 
   it('registers globally without DISCORD_GUILD_ID', async () => {
     discord = await startFakeDiscord({ token: 'deploy-token' });
     const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Registered 4 commands .* globally for application \d+/);
+    expect(run.stdout).toMatch(/^Registered 11 commands .* globally for application \d+/);
     expect(discord.commands.every((c) => !c.guild_id)).toBe(true);
   });
 });

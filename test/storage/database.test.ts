@@ -23,7 +23,7 @@ function storageError(action: () => unknown): StorageError {
   throw new Error('expected a StorageError, nothing was thrown');
 }
 
-const TABLES = ['feedback', 'guild_settings', 'questions', 'quiz_answers'];
+const TABLES = ['feedback', 'guild_settings', 'questions', 'quiz_answers', 'quizzes'];
 
 function tables(db: Database.Database): string[] {
   return db

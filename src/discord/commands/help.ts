@@ -1,14 +1,17 @@
 import { COLORS } from '../constants.js';
 import { escapeMarkdown } from '../format/text.js';
+import { isModerator } from '../guards/index.js';
+import { invocationOf } from '../events/invocation.js';
 import { send } from '../respond.js';
 import { defineCommand } from './types.js';
 
-/** `/help`: what the bot does, its commands, and how to ask (only for the asker). */
+/** `/help`: what the bot does, its commands, and how to ask (only for the asker; moderators also see theirs). */
 export const help = defineCommand({
   data: { name: 'help', description: 'What this bot does and how to ask it' },
   async execute(interaction, _args, deps) {
     const documents = deps.engine.documents().map((d) => `“${escapeMarkdown(d.title)}”`);
     const qa = deps.config.QA_CHANNEL_IDS.map((id) => `<#${id}>`);
+    const moderator = isModerator(invocationOf(interaction, 'command', 'help'), deps);
     const description = [
       `I answer questions about ${documents.length === 1 ? documents[0] : `${documents.length} documents: ${documents.join(', ')}`} by **quoting it word for word**, with a citation (§ section, ¶ paragraph) for every quote. I never paraphrase, and when the document does not answer I say so.`,
       '',
@@ -16,7 +19,19 @@ export const help = defineCommand({
       '`/ask question:` ask a question (add `private:True` to see the answer alone)',
       '`/sections` the table of contents',
       '`/quote section:` the exact text of a section, or of one paragraph with `paragraph:`',
+      '`/summary` the key sentences of the document (or of one `section:`), quoted word for word',
+      '`/quiz` a multiple-choice question for everyone here; `/quiz-scores` the leaderboard',
+      '`/forget-me` erase your questions, feedback and quiz scores in this server',
       '`/help` this message',
+      ...(moderator
+        ? [
+            '',
+            '**For moderators**',
+            '`/config` where I answer, cooldown, daily cap, public or private answers, moderator role, quiz duration',
+            '`/report` what members asked, what went unanswered, feedback (`csv:True` for a spreadsheet)',
+            '`/reindex` pick up changed documents without a restart',
+          ]
+        : []),
       '',
       '**Other ways to ask**',
       `Mention me in a message: ${escapeMarkdown(`@${interaction.client.user.username}`)} what does section 2 say about aid?`,

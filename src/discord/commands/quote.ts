@@ -5,7 +5,8 @@ import { pageButtons, quotePages } from '../format/pages.js';
 import { escapeMarkdown, truncateWords } from '../format/text.js';
 import { send, type MessagePayload } from '../respond.js';
 import type { BotDeps } from '../types.js';
-import { resolveSection, sectionChoices, type SectionTarget } from './sectionChoice.js';
+import { answerChannel } from '../guards/index.js';
+import { resolveSection, sectionAutocomplete, type SectionTarget } from './sectionChoice.js';
 import { defineCommand } from './types.js';
 
 export interface QuoteRequest {
@@ -57,8 +58,6 @@ export const quote = defineCommand({
     const payload = quotePage(deps, { documentId: target.documentId, section: target.section, paragraph: paragraph ?? null }, 0);
     await send(interaction, payload!, false);
   },
-  async autocomplete(interaction, deps) {
-    const focused = interaction.options.getFocused(true);
-    await interaction.respond(focused.name === 'section' ? sectionChoices(deps, String(focused.value)) : []);
-  },
+  guards: [answerChannel],
+  autocomplete: sectionAutocomplete,
 });

@@ -1,8 +1,8 @@
 /**
- * The `section` option of /quote: autocomplete choices from the document's section titles
+ * The `section` option of /quote, /summary and /quiz: autocomplete choices from the document's section titles
  * (naming the document when there are several), and resolving what the user picked or typed.
  */
-import type { ApplicationCommandOptionChoiceData } from 'discord.js';
+import type { ApplicationCommandOptionChoiceData, AutocompleteInteraction } from 'discord.js';
 import type { SectionInfo } from '../../core/types.js';
 import { DISCORD_LIMITS } from '../constants.js';
 import { UserError } from '../errors.js';
@@ -38,6 +38,12 @@ export function sectionChoices(deps: BotDeps, typed: string): ApplicationCommand
     if (choices.length === DISCORD_LIMITS.autocompleteChoices) break;
   }
   return choices;
+}
+
+/** The autocomplete handler of every command with a `section` option (/quote, /summary, /quiz). */
+export async function sectionAutocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+  const focused = interaction.options.getFocused(true);
+  await interaction.respond(focused.name === 'section' ? sectionChoices(deps, String(focused.value)) : []);
 }
 
 /** What the user picked (a choice value) or typed (a number, or words of a title). */

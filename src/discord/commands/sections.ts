@@ -3,6 +3,7 @@ import { encodeCustomId, shortHash } from '../components/customId.js';
 import { contentsPages, pageButtons } from '../format/pages.js';
 import { send, type MessagePayload } from '../respond.js';
 import type { BotDeps } from '../types.js';
+import { answerChannel } from '../guards/index.js';
 import { defineCommand } from './types.js';
 
 /** Page `page` of the table of contents, or null when that page no longer exists or the contents changed. */
@@ -28,6 +29,7 @@ export function contentsPage(deps: BotDeps, page: number, expectedHash?: string)
 /** `/sections`: the table of contents. */
 export const sections = defineCommand({
   data: { name: 'sections', description: 'The table of contents of the document' },
+  guards: [answerChannel],
   async execute(interaction, _args, deps) {
     await send(interaction, contentsPage(deps, 0)!, false);
   },

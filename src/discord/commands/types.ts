@@ -9,35 +9,51 @@ import {
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
 import type { Guard } from '../guards/index.js';
-import type { BotDeps } from '../types.js';
+import type { BotContext } from '../types.js';
 
 type DeepReadonly<T> = T extends (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
 
 /** A chat input command definition, written `as const satisfies CommandDefinition`. */
 export type CommandDefinition = DeepReadonly<RESTPostAPIChatInputApplicationCommandsJSONBody>;
 
+/** Option values as the handler gets them; channels, roles and users as their ids. */
 interface OptionValues {
   [ApplicationCommandOptionType.String]: string;
   [ApplicationCommandOptionType.Integer]: number;
   [ApplicationCommandOptionType.Number]: number;
   [ApplicationCommandOptionType.Boolean]: boolean;
+  [ApplicationCommandOptionType.Channel]: string;
+  [ApplicationCommandOptionType.Role]: string;
+  [ApplicationCommandOptionType.User]: string;
+  [ApplicationCommandOptionType.Mentionable]: string;
 }
 type ValueOf<O> = O extends { readonly type: infer T } ? (T extends keyof OptionValues ? OptionValues[T] : never) : never;
 type OptionsOf<D> = D extends { readonly options: readonly (infer O)[] } ? O : never;
 
-/** `{ question: string; private?: boolean }` from a definition's options. */
-export type ArgsOf<D> = {
+/** `{ question: string; private?: boolean }` from a list of leaf options. */
+type LeafArgs<D> = {
   [O in OptionsOf<D> as O extends { readonly required: true; readonly name: infer N extends string } ? N : never]: ValueOf<O>;
 } & {
   [O in OptionsOf<D> as O extends { readonly required: true } ? never : O extends { readonly name: infer N extends string } ? N : never]?: ValueOf<O>;
 };
 
+/** `{ subcommand: 'cooldown'; seconds: number } | { subcommand: 'show' } | …` from a command made of subcommands. */
+type SubcommandArgs<D> =
+  OptionsOf<D> extends infer O
+    ? O extends { readonly type: ApplicationCommandOptionType.Subcommand; readonly name: infer N extends string }
+      ? { subcommand: N } & LeafArgs<O>
+      : never
+    : never;
+
+/** The handler's arguments, derived from the definition: leaf options, or one union member per subcommand. */
+export type ArgsOf<D> = [SubcommandArgs<D>] extends [never] ? LeafArgs<D> : SubcommandArgs<D>;
+
 export interface Command<D extends CommandDefinition = CommandDefinition> {
   data: D;
   /** Preconditions, run in order by the dispatcher before `execute`. */
   guards?: readonly Guard[];
-  execute(interaction: ChatInputCommandInteraction, args: ArgsOf<D>, deps: BotDeps): Promise<void>;
-  autocomplete?(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void>;
+  execute(interaction: ChatInputCommandInteraction, args: ArgsOf<D>, ctx: BotContext): Promise<void>;
+  autocomplete?(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void>;
 }
 
 /** Declares a command; keeps `D` precise so `execute`'s `args` are typed. */
@@ -45,10 +61,17 @@ export function defineCommand<const D extends CommandDefinition>(command: Comman
   return command;
 }
 
-/** Reads the options a definition declares from an interaction. */
+/** Reads the options a definition declares from an interaction (with `subcommand` for a command made of subcommands). */
 export function readArgs<D extends CommandDefinition>(data: D, interaction: ChatInputCommandInteraction): ArgsOf<D> {
   const args: Record<string, unknown> = {};
-  for (const option of data.options ?? []) {
+  let options: readonly { name: string; type: ApplicationCommandOptionType; options?: unknown }[] = data.options ?? [];
+  const subcommand = interaction.options.getSubcommand(false);
+  if (subcommand !== null) {
+    args.subcommand = subcommand;
+    const chosen = options.find((o) => o.type === ApplicationCommandOptionType.Subcommand && o.name === subcommand);
+    options = (chosen?.options as typeof options | undefined) ?? [];
+  }
+  for (const option of options) {
     const value = interaction.options.get(option.name)?.value;
     if (value !== undefined && value !== null) args[option.name] = value;
   }

@@ -23,9 +23,13 @@ export type CustomId =
   /** A page of /quote; `textHash` detects a document that changed since. */
   | { kind: 'quote-page'; documentHash: string; section: number; paragraph: number | null; page: number; textHash: string }
   /** A page of /sections. */
-  | { kind: 'sections-page'; page: number; textHash: string };
+  | { kind: 'sections-page'; page: number; textHash: string }
+  /** Option `option` (0-based) of quiz `quizId` (the storage row; the question and answer are there). */
+  | { kind: 'quiz'; quizId: number; option: number }
+  /** /forget-me's confirmation; only `userId` may press it. */
+  | { kind: 'forget'; userId: string };
 
-const KIND_TAGS = { more: 'more', feedback: 'fb', 'quote-page': 'qp', 'sections-page': 'sp' } as const;
+const KIND_TAGS = { more: 'more', feedback: 'fb', 'quote-page': 'qp', 'sections-page': 'sp', quiz: 'qz', forget: 'fm' } as const;
 
 /** A short, URL-safe, colon-free digest of `text`. */
 export function shortHash(text: string, length = 10): string {
@@ -43,6 +47,10 @@ export function encodeCustomId(id: CustomId): string {
         return [id.documentHash, id.section, id.paragraph ?? 0, id.page, id.textHash];
       case 'sections-page':
         return [id.page, id.textHash];
+      case 'quiz':
+        return [id.quizId, id.option];
+      case 'forget':
+        return [id.userId];
     }
   })();
   const encoded = [CUSTOM_ID_VERSION, KIND_TAGS[id.kind], ...fields].join(':');
@@ -52,6 +60,9 @@ export function encodeCustomId(id: CustomId): string {
 
 const HASH = /^[\w-]{6,16}$/;
 const nat = (s: string | undefined): number | null => (s !== undefined && /^\d{1,6}$/.test(s) ? Number(s) : null);
+/** A row id: up to 15 digits, so always a safe integer. */
+const rowId = (s: string | undefined): number | null => (s !== undefined && /^[1-9]\d{0,14}$/.test(s) ? Number(s) : null);
+const SNOWFLAKE = /^\d{17,20}$/;
 
 /** The state of a button, or null when it is not ours, of another version, or malformed. */
 export function decodeCustomId(customId: string): CustomId | null {
@@ -62,6 +73,15 @@ export function decodeCustomId(customId: string): CustomId | null {
       const offset = nat(f[0]);
       if (f.length !== 2 || offset === null || !HASH.test(f[1]!)) return null;
       return { kind: 'more', offset, questionHash: f[1]! };
+    }
+    case 'qz': {
+      const [quizId, option] = [rowId(f[0]), nat(f[1])];
+      if (f.length !== 2 || quizId === null || option === null) return null;
+      return { kind: 'quiz', quizId, option };
+    }
+    case 'fm': {
+      if (f.length !== 1 || !SNOWFLAKE.test(f[0]!)) return null;
+      return { kind: 'forget', userId: f[0]! };
     }
     case 'fb': {
       const questionId = nat(f[2]) ?? (f[2] && /^\d{1,15}$/.test(f[2]) ? Number(f[2]) : null);

@@ -11,14 +11,16 @@ import { deferDelay, withDeadline } from '../deadline.js';
 import { readQuestion, questionHash } from '../format/answer.js';
 import type { Guard } from '../guards/index.js';
 import { send, sendPrivately } from '../respond.js';
-import type { BotDeps } from '../types.js';
+import type { BotContext } from '../types.js';
 import { shortHash, type CustomId } from './customId.js';
 import { NO_MENTIONS } from '../constants.js';
+import { forgetConfirm } from './forgetConfirm.js';
+import { quizAnswer } from './quizAnswer.js';
 
 export interface ComponentHandler<K extends CustomId['kind'] = CustomId['kind']> {
   kind: K;
   guards?: readonly Guard[];
-  execute(interaction: ButtonInteraction, id: Extract<CustomId, { kind: K }>, deps: BotDeps): Promise<void>;
+  execute(interaction: ButtonInteraction, id: Extract<CustomId, { kind: K }>, ctx: BotContext): Promise<void>;
 }
 
 export const EXPIRED = {
@@ -110,4 +112,6 @@ export const componentHandlers: { [K in CustomId['kind']]: ComponentHandler<K> }
   feedback,
   'quote-page': quoteNavigation,
   'sections-page': sectionsNavigation,
+  quiz: quizAnswer,
+  forget: forgetConfirm,
 };

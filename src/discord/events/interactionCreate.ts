@@ -11,10 +11,10 @@ import { decodeCustomId, type CustomId } from '../components/customId.js';
 import { failureMessage, newErrorId } from '../errors.js';
 import { runGuards } from '../guards/index.js';
 import { sendPrivately } from '../respond.js';
-import type { BotDeps } from '../types.js';
+import type { BotContext } from '../types.js';
 import { invocationOf } from './invocation.js';
 
-export function onInteraction(deps: BotDeps): (interaction: Interaction) => Promise<void> {
+export function onInteraction(deps: BotContext): (interaction: Interaction) => Promise<void> {
   return async (interaction) => {
     if (interaction.isAutocomplete()) return autocomplete(interaction, deps);
     if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
@@ -26,14 +26,14 @@ export function onInteraction(deps: BotDeps): (interaction: Interaction) => Prom
         if (!command) return await sendPrivately(interaction, 'I do not know this command any more. It will disappear once the commands are deployed again.');
         const args = readArgs(command.data, interaction);
         const question = typeof (args as { question?: unknown }).question === 'string' ? (args as { question: string }).question : undefined;
-        const refused = await runGuards(command.guards, invocationOf(interaction, 'command', command.data.name, question), deps);
+        const refused = await runGuards(command.guards, invocationOf(interaction, 'command', command.data.name, question !== undefined ? { question } : {}), deps);
         if (refused) throw refused;
         await command.execute(interaction, args, deps);
       } else if (interaction.isButton()) {
         const id = decodeCustomId(interaction.customId);
         if (!id) return await sendPrivately(interaction, EXPIRED.answer);
         const handler = componentHandlers[id.kind] as ComponentHandler<CustomId['kind']>;
-        const refused = await runGuards(handler.guards, invocationOf(interaction, 'component', id.kind), deps);
+        const refused = await runGuards(handler.guards, invocationOf(interaction, 'component', id.kind, 'userId' in id ? { buttonOwnerId: id.userId } : {}), deps);
         if (refused) throw refused;
         await handler.execute(interaction, id as never, deps);
       }
@@ -45,7 +45,7 @@ export function onInteraction(deps: BotDeps): (interaction: Interaction) => Prom
 }
 
 /** Expected failures: the message, privately. Anything else: an apology with an error id that is also in the log. */
-export async function reportFailure(interaction: RepliableInteraction, error: unknown, deps: BotDeps, name: string): Promise<void> {
+export async function reportFailure(interaction: RepliableInteraction, error: unknown, deps: BotContext, name: string): Promise<void> {
   const fields = { interaction: name, guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id };
   const content = failureMessage(error, deps.logger, fields);
   try {
@@ -56,7 +56,7 @@ export async function reportFailure(interaction: RepliableInteraction, error: un
   }
 }
 
-async function autocomplete(interaction: AutocompleteInteraction, deps: BotDeps): Promise<void> {
+async function autocomplete(interaction: AutocompleteInteraction, deps: BotContext): Promise<void> {
   try {
     await findCommand(interaction.commandName)?.autocomplete?.(interaction, deps);
   } catch (err) {

@@ -2,18 +2,26 @@ import type { Interaction, Message } from 'discord.js';
 import type { Invocation } from '../guards/index.js';
 
 /** The guard-facing view of an interaction. */
-export function invocationOf(interaction: Interaction, kind: Invocation['kind'], name: string, question?: string): Invocation {
+export function invocationOf(
+  interaction: Interaction,
+  kind: Invocation['kind'],
+  name: string,
+  extra: Pick<Invocation, 'question' | 'buttonOwnerId'> = {},
+): Invocation {
   const member = interaction.member;
   const roles = member && 'roles' in member ? (Array.isArray(member.roles) ? member.roles : [...member.roles.cache.keys()]) : [];
+  const channel = interaction.channel;
   return {
     kind,
     name,
     guildId: interaction.guildId,
     channelId: interaction.channelId ?? '',
+    parentChannelId: channel?.isThread() ? channel.parentId : null,
     userId: interaction.user.id,
     memberPermissions: interaction.memberPermissions,
     roleIds: roles.filter((id) => id !== interaction.guildId),
-    ...(question !== undefined ? { question } : {}),
+    ...(extra.question !== undefined ? { question: extra.question } : {}),
+    ...(extra.buttonOwnerId !== undefined ? { buttonOwnerId: extra.buttonOwnerId } : {}),
   };
 }
 
@@ -24,6 +32,7 @@ export function invocationOfMessage(message: Message, name: string, question: st
     name,
     guildId: message.guildId,
     channelId: message.channelId,
+    parentChannelId: message.channel.isThread() ? message.channel.parentId : null,
     userId: message.author.id,
     memberPermissions: message.member && message.inGuild() ? message.member.permissionsIn(message.channelId) : null,
     roleIds: message.member ? [...message.member.roles.cache.keys()].filter((id) => id !== message.guildId) : [],

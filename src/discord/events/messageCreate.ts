@@ -2,6 +2,9 @@
  * Questions in channels: a message that mentions the bot is answered with a reply to that
  * message (the mention is not part of the question); in QA_CHANNEL_IDS, every message that
  * reads as a question is answered. Failures are answered in the channel with the error id.
+ *
+ * Refusals (cooldown, daily cap, a channel where the bot is off) are replies too: a message
+ * cannot be answered privately the way an interaction can. They are short and ping nobody.
  */
 import type { Message } from 'discord.js';
 import { performance } from 'node:perf_hooks';
@@ -10,12 +13,12 @@ import { NO_MENTIONS_REPLY } from '../constants.js';
 import { withDeadline } from '../deadline.js';
 import { failureMessage } from '../errors.js';
 import { foldWhitespace } from '../format/text.js';
-import { questionLength, runGuards, type Guard } from '../guards/index.js';
-import type { BotDeps } from '../types.js';
+import { answerChannel, questionLength, rateLimit, runGuards, type Guard } from '../guards/index.js';
+import type { BotContext } from '../types.js';
 import { invocationOfMessage } from './invocation.js';
 
 /** Guards for questions asked in messages (the same as /ask's). */
-export const messageGuards: readonly Guard[] = [questionLength];
+export const messageGuards: readonly Guard[] = [answerChannel, questionLength, rateLimit];
 
 const QUESTION_WORDS = /^(who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|shall|may|might|has|have|had)\b/i;
 
@@ -30,7 +33,7 @@ export function questionFrom(content: string, botId: string): string {
   return foldWhitespace(content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' '));
 }
 
-export function onMessage(deps: BotDeps): (message: Message) => Promise<void> {
+export function onMessage(deps: BotContext): (message: Message) => Promise<void> {
   const qaChannels = new Set(deps.config.QA_CHANNEL_IDS);
   return async (message) => {
     if (message.author.bot || message.system || !message.inGuild()) return;
@@ -53,6 +56,12 @@ export function onMessage(deps: BotDeps): (message: Message) => Promise<void> {
         return;
       }
       const refused = await runGuards(messageGuards, invocationOfMessage(message, context.source, question), deps);
+      // A Q&A channel where the server switched the bot off: a pointer under every question
+      // there would be noise, so say nothing. A mention gets the pointer.
+      if (refused?.identifier === 'not-an-answer-channel' && context.source === 'qa-channel') {
+        deps.logger.debug({ guildId: message.guildId, channelId: message.channelId }, 'Q&A channel is not an answer channel of its server; ignored');
+        return;
+      }
       if (refused) throw refused;
       const result = await withDeadline(answerQuestion(deps, question, 0, context), deps.config.DEFER_AFTER_MS, () =>
         message.channel.sendTyping().catch(() => undefined),

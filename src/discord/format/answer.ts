@@ -61,14 +61,15 @@ export function readQuestion(embed: { description?: string | null } | undefined)
 }
 
 /** `> ` before every line of an escaped text block. */
-function blockquote(escaped: string): string {
+export function blockquote(escaped: string): string {
   return escaped
     .split('\n')
     .map((line) => `> ${line}`)
     .join('\n');
 }
 
-function renderPassage(p: Passage, quote: string, showDocument: boolean): string {
+/** A passage as a quoted block (its list lead-in in italics first) and its citation line. */
+export function renderPassage(p: Passage, quote: string, showDocument: boolean): string {
   const lead = p.leadIn ? `${blockquote(`*${escapeMarkdown(p.leadIn.quote)}*`)}\n` : '';
   return `${lead}${blockquote(escapeMarkdown(quote))}\n— ${citation(p, showDocument)}`;
 }

@@ -11,7 +11,7 @@ export function citation(p: Pick<Passage, 'section' | 'paragraph' | 'document'>,
   return `${sectionLabel(p.section)}, ¶${p.paragraph}${showDocument ? ` · ${escapeMarkdown(p.document)}` : ''}`;
 }
 
-/** Section labels as logged and recorded: `3 Retention`. */
+/** Section labels as logged and recorded (plain, not escaped): `§3 Retention`. */
 export function citedSections(passages: readonly Passage[]): string[] {
-  return [...new Set(passages.map((p) => `${p.section.number} ${p.section.title}`))];
+  return [...new Set(passages.map((p) => `§${p.section.number} ${p.section.title}`))];
 }

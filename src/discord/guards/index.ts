@@ -9,7 +9,7 @@
  */
 import type { PermissionsBitField } from 'discord.js';
 import type { UserError } from '../errors.js';
-import type { BotDeps } from '../types.js';
+import type { BotContext } from '../types.js';
 
 export interface Invocation {
   /** How the bot was reached. */
@@ -18,6 +18,8 @@ export interface Invocation {
   name: string;
   guildId: string | null;
   channelId: string;
+  /** For a thread: the channel it belongs to (answer-channel settings name channels, not threads). */
+  parentChannelId?: string | null;
   userId: string;
   /** The member's permissions in the channel; null in DMs or when Discord did not say. */
   memberPermissions: Readonly<PermissionsBitField> | null;
@@ -25,20 +27,26 @@ export interface Invocation {
   roleIds: readonly string[];
   /** The question, for the ways of asking one (`/ask`, mentions, Q&A channels). */
   question?: string;
+  /** For a button meant for one member only (a confirmation): that member's id. */
+  buttonOwnerId?: string;
 }
 
 /** `null`: the invocation may go on. A `UserError`: refuse, telling the user why. */
 export type GuardResult = UserError | null;
 
-export type Guard = (invocation: Invocation, deps: BotDeps) => GuardResult | Promise<GuardResult>;
+export type Guard = (invocation: Invocation, ctx: BotContext) => GuardResult | Promise<GuardResult>;
 
 /** Runs `guards` in order; the first refusal wins. */
-export async function runGuards(guards: readonly Guard[] | undefined, invocation: Invocation, deps: BotDeps): Promise<GuardResult> {
+export async function runGuards(guards: readonly Guard[] | undefined, invocation: Invocation, ctx: BotContext): Promise<GuardResult> {
   for (const guard of guards ?? []) {
-    const result = await guard(invocation, deps);
+    const result = await guard(invocation, ctx);
     if (result) return result;
   }
   return null;
 }
 
 export { questionLength } from './questionLength.js';
+export { guildOnly, needsStorage, buttonOwnerOnly } from './guildOnly.js';
+export { moderatorOnly, isModerator, isBotOwner } from './moderatorOnly.js';
+export { answerChannel } from './answerChannel.js';
+export { rateLimit } from './rateLimit.js';

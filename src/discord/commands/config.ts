@@ -1,0 +1,142 @@
+import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { MAX_QUESTION_CHARS } from '../../core/limits.js';
+import { InvalidSettingsError, SETTINGS_LIMITS, type GuildSettings, type GuildSettingsPatch } from '../../storage/index.js';
+import { UserError } from '../errors.js';
+import { settingsEmbed } from '../format/settings.js';
+import { formatSeconds } from '../format/time.js';
+import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
+import { send } from '../respond.js';
+import { defineCommand, type ArgsOf } from './types.js';
+
+const { Subcommand, Integer, Channel, Role, Boolean: Bool, String: Str } = ApplicationCommandOptionType;
+
+const data = {
+  name: 'config',
+  description: "Moderators: this server's settings for the bot",
+  // Hidden from members without Manage Server until a server says otherwise; checked again at run time.
+  default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+  contexts: [InteractionContextType.Guild],
+  options: [
+    { name: 'show', description: 'Show every setting', type: Subcommand },
+    {
+      name: 'channels',
+      description: 'Where the bot answers questions (default: every channel)',
+      type: Subcommand,
+      options: [
+        { name: 'add', description: 'Answer in this channel too', type: Channel, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] },
+        { name: 'remove', description: 'Stop answering in this channel', type: Channel, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] },
+        { name: 'all', description: 'Answer in every channel again', type: Bool },
+      ],
+    },
+    {
+      name: 'cooldown',
+      description: 'Seconds a member waits between two questions (0: off)',
+      type: Subcommand,
+      options: [{ name: 'seconds', description: 'Seconds (0 turns it off)', type: Integer, required: true, min_value: SETTINGS_LIMITS.cooldownSeconds.min, max_value: SETTINGS_LIMITS.cooldownSeconds.max }],
+    },
+    {
+      name: 'daily-cap',
+      description: 'Questions per member per day, UTC (0: no cap)',
+      type: Subcommand,
+      options: [{ name: 'questions', description: 'Questions per day (0: no cap)', type: Integer, required: true, min_value: 0, max_value: SETTINGS_LIMITS.dailyCap.max }],
+    },
+    {
+      name: 'visibility',
+      description: 'Whether answers are posted in the channel or shown only to the asker by default',
+      type: Subcommand,
+      options: [
+        {
+          name: 'answers',
+          description: 'Public or private',
+          type: Str,
+          required: true,
+          choices: [
+            { name: 'public: in the channel', value: 'public' },
+            { name: 'private: only the asker sees them', value: 'private' },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'moderator-role',
+      description: 'A role that may moderate the bot, besides Manage Server (empty: none)',
+      type: Subcommand,
+      options: [{ name: 'role', description: 'The role (leave empty for Manage Server only)', type: Role }],
+    },
+    {
+      name: 'quiz-duration',
+      description: 'How long a quiz stays open',
+      type: Subcommand,
+      options: [{ name: 'seconds', description: 'Seconds', type: Integer, required: true, min_value: SETTINGS_LIMITS.quizDurationSeconds.min, max_value: SETTINGS_LIMITS.quizDurationSeconds.max }],
+    },
+    {
+      name: 'question-length',
+      description: 'The longest question accepted',
+      type: Subcommand,
+      options: [{ name: 'characters', description: 'Characters', type: Integer, required: true, min_value: SETTINGS_LIMITS.maxQuestionLength.min, max_value: Math.min(MAX_QUESTION_CHARS, SETTINGS_LIMITS.maxQuestionLength.max) }],
+    },
+    {
+      name: 'retention',
+      description: 'Days the question log is kept (for /report) before it is deleted',
+      type: Subcommand,
+      options: [{ name: 'days', description: 'Days', type: Integer, required: true, min_value: SETTINGS_LIMITS.retentionDays.min, max_value: SETTINGS_LIMITS.retentionDays.max }],
+    },
+  ],
+} as const;
+
+type ConfigArgs = ArgsOf<typeof data>;
+
+/** The change a subcommand asks for (null: only show), and how to say it. */
+function change(args: ConfigArgs, current: GuildSettings): { patch: GuildSettingsPatch; said: string } | null {
+  switch (args.subcommand) {
+    case 'show':
+      return null;
+    case 'channels': {
+      if (args.all) return { patch: { answerChannels: [] }, said: 'I answer in every channel again.' };
+      if (!args.add && !args.remove) return null;
+      let channels = current.answerChannels.filter((id) => id !== args.remove);
+      if (args.add && !channels.includes(args.add)) channels = [...channels, args.add];
+      if (args.remove && channels.length === 0 && current.answerChannels.length > 0) {
+        throw new UserError('last-answer-channel', 'That is the last answer channel; removing it would make me answer everywhere. Add another first, or use `all:True`.');
+      }
+      return { patch: { answerChannels: channels }, said: `I answer in ${channels.length ? channels.map((id) => `<#${id}>`).join(', ') : 'every channel'}.` };
+    }
+    case 'cooldown':
+      return { patch: { cooldownSeconds: args.seconds }, said: args.seconds === 0 ? 'The cooldown is off.' : `Members wait ${formatSeconds(args.seconds)} between questions.` };
+    case 'daily-cap':
+      return { patch: { dailyCap: args.questions === 0 ? null : args.questions }, said: args.questions === 0 ? 'There is no daily cap.' : `Members may ask ${args.questions} questions a day.` };
+    case 'visibility':
+      return { patch: { visibility: args.answers === 'private' ? 'private' : 'public' }, said: `Answers are ${args.answers === 'private' ? 'private (only the asker sees them) unless the asker says otherwise' : 'public unless the asker asks privately'}.` };
+    case 'moderator-role':
+      return { patch: { moderatorRoleId: args.role ?? null }, said: args.role ? `Members with <@&${args.role}> may moderate, besides Manage Server.` : 'Only members with Manage Server may moderate.' };
+    case 'quiz-duration':
+      return { patch: { quizDurationSeconds: args.seconds }, said: `Quizzes stay open ${formatSeconds(args.seconds)}.` };
+    case 'question-length':
+      return { patch: { maxQuestionLength: args.characters }, said: `Questions may be up to ${args.characters.toLocaleString('en')} characters long.` };
+    case 'retention':
+      return { patch: { retentionDays: args.days }, said: `Questions are kept ${args.days} ${args.days === 1 ? 'day' : 'days'}, then deleted.` };
+  }
+}
+
+/** `/config show|channels|cooldown|daily-cap|visibility|moderator-role|quiz-duration|question-length|retention`, for moderators. */
+export const config = defineCommand({
+  data,
+  guards: [guildOnly, needsStorage, moderatorOnly],
+  async execute(interaction, args, ctx) {
+    const storage = ctx.storage!;
+    const guildId = interaction.guildId!;
+    const current = storage.getSettings(guildId);
+    const wanted = change(args, current);
+    let settings = current;
+    if (wanted) {
+      try {
+        settings = storage.updateSettings(guildId, wanted.patch);
+      } catch (error) {
+        if (error instanceof InvalidSettingsError) throw new UserError('invalid-setting', `That setting is not valid: ${error.issues.join('; ')}.`);
+        throw error;
+      }
+      ctx.logger.info({ event: 'settings-changed', guildId, userId: interaction.user.id, changes: wanted.patch }, 'settings changed');
+    }
+    await send(interaction, { ...(wanted ? { content: `Saved. ${wanted.said}` } : {}), embeds: [settingsEmbed(settings)] }, true);
+  },
+});

@@ -1,0 +1,30 @@
+import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
+import { DEFAULT_REPORT_DAYS } from '../../storage/index.js';
+import { reportEmbed } from '../format/report.js';
+import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
+import { send } from '../respond.js';
+import { guildSettings } from '../settings.js';
+import { defineCommand } from './types.js';
+
+/** `/report [days:<int>] [csv:<bool>]`, for moderators, privately: what members asked and what the document does not cover. */
+export const report = defineCommand({
+  data: {
+    name: 'report',
+    description: 'Moderators: what members asked, what went unanswered, and the feedback',
+    default_member_permissions: String(PermissionFlagsBits.ManageGuild),
+    contexts: [InteractionContextType.Guild],
+    options: [
+      { name: 'days', description: `How many days back (default ${DEFAULT_REPORT_DAYS})`, type: ApplicationCommandOptionType.Integer, min_value: 1, max_value: 365 },
+      { name: 'csv', description: 'Attach every question of the period as report.csv', type: ApplicationCommandOptionType.Boolean },
+    ],
+  },
+  guards: [guildOnly, needsStorage, moderatorOnly],
+  async execute(interaction, { days = DEFAULT_REPORT_DAYS, csv = false }, ctx) {
+    const guildId = interaction.guildId!;
+    const storage = ctx.storage!;
+    const built = storage.buildReport(guildId, { days });
+    const files = csv ? [{ attachment: Buffer.from(storage.reportCsv(guildId, { days }), 'utf8'), name: 'report.csv' }] : [];
+    await send(interaction, { embeds: [reportEmbed(built, guildSettings(ctx, guildId).retentionDays)], ...(csv ? { files } : {}) }, true);
+    ctx.logger.info({ event: 'report', guildId, userId: interaction.user.id, days, csv, questions: built.total }, 'report');
+  },
+});

@@ -1,0 +1,41 @@
+import { UserError } from '../errors.js';
+import { formatWait } from '../format/time.js';
+import type { Guard } from './index.js';
+import { isModerator } from './moderatorOnly.js';
+
+/** The key of a member's in-flight question. */
+export const memberKey = (guildId: string | null, userId: string): string => `${guildId ?? 'dm'}:${userId}`;
+
+export const IN_FLIGHT_MESSAGE = "I'm still answering your previous question. Ask again once it is answered.";
+
+/**
+ * One question at a time per member, and the server's cooldown and daily cap (computed by
+ * storage from the recorded questions, so they survive restarts).
+ *
+ * Moderators are exempt from the cooldown and the cap: they set them, and they need to try
+ * the bot after changing the documents. The one-at-a-time rule applies to everyone.
+ *
+ * The in-flight check closes the gap the storage check leaves: a question counts once it is
+ * recorded, after its answer, so two questions sent together would both pass the cooldown.
+ * `answerQuestion` marks the member in flight synchronously, in the same turn of the event
+ * loop as this guard, so no other question of theirs can slip in between.
+ */
+export const rateLimit: Guard = (invocation, ctx) => {
+  if (ctx.questionsInFlight.has(memberKey(invocation.guildId, invocation.userId))) {
+    return new UserError('question-in-flight', IN_FLIGHT_MESSAGE);
+  }
+  if (!invocation.guildId || !ctx.storage || isModerator(invocation, ctx)) return null;
+  let decision;
+  try {
+    decision = ctx.storage.checkRateLimit(invocation.guildId, invocation.userId);
+  } catch (err) {
+    // A limit that cannot be read is not a reason to refuse: answer, and say why in the log.
+    ctx.logger.warn({ err, guildId: invocation.guildId }, 'could not check the rate limit; answering anyway');
+    return null;
+  }
+  if (decision.allowed) return null;
+  const wait = formatWait(decision.retryAfterSeconds);
+  return decision.reason === 'cooldown'
+    ? new UserError('cooldown', `You're asking quickly: try again in ${wait}.`)
+    : new UserError('daily-cap', `You've reached today's limit of questions in this server. Try again in ${wait} (the limit resets at 00:00 UTC).`);
+};

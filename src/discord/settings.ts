@@ -1,0 +1,28 @@
+/**
+ * A server's settings as the bot applies them: from storage when there is one, else the
+ * defaults. Reading settings never stops the bot: if storage fails, the failure is logged
+ * and the defaults apply (answers everywhere, Manage Server moderates).
+ */
+import { resolveDefaults, type GuildSettings } from '../storage/index.js';
+import type { BotDeps } from './types.js';
+
+/** Defaults without storage, by MAX_QUESTION_LENGTH (the one default the environment sets). */
+const envDefaults = new Map<number, Readonly<GuildSettings>>();
+
+/** The defaults: storage's (which main.ts opens with the environment's MAX_QUESTION_LENGTH), or the same without storage. */
+function defaultsFor(deps: BotDeps): GuildSettings {
+  const max = deps.config.MAX_QUESTION_LENGTH;
+  let defaults = deps.storage?.defaultSettings ?? envDefaults.get(max);
+  if (!defaults) envDefaults.set(max, (defaults = resolveDefaults({ maxQuestionLength: max })));
+  return { ...defaults, answerChannels: [...defaults.answerChannels] };
+}
+
+export function guildSettings(deps: BotDeps, guildId: string | null): GuildSettings {
+  if (!guildId || !deps.storage) return defaultsFor(deps);
+  try {
+    return deps.storage.getSettings(guildId);
+  } catch (err) {
+    deps.logger.warn({ err, guildId }, 'could not read the server settings; using the defaults');
+    return defaultsFor(deps);
+  }
+}

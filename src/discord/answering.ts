@@ -4,12 +4,15 @@
  * the one log line per question.
  */
 import { performance } from 'node:perf_hooks';
+import { MessageFlags, type RepliableInteraction } from 'discord.js';
 import type { Answer } from '../core/types.js';
 import { answerReply, normaliseQuestion, questionHash, type AnswerReply } from './format/answer.js';
 import { UserError } from './errors.js';
 import { citedSections } from './format/citation.js';
 import { IN_FLIGHT_MESSAGE, memberKey } from './guards/rateLimit.js';
 import type { BotContext, BotDeps } from './types.js';
+import { deferDelay, withDeadline } from './deadline.js';
+import { send } from './respond.js';
 
 export interface QuestionContext {
   /** How it was asked. */
@@ -99,4 +102,30 @@ export function logQuestion(deps: BotDeps, question: string, result: AnsweredQue
     },
     result.answer.answered ? 'answered' : 'refused',
   );
+}
+
+/**
+ * Answers a question asked through an interaction (/ask, "More passages"): within Discord's
+ * deadline (deferring when the engine is slow), replied publicly or privately, logged.
+ */
+export async function answerInteraction(
+  interaction: RepliableInteraction,
+  deps: BotContext,
+  question: string,
+  options: { offset: number; source: 'slash' | 'more'; private: boolean },
+): Promise<void> {
+  const context: QuestionContext = {
+    source: options.source,
+    guildId: interaction.guildId,
+    channelId: interaction.channelId ?? '',
+    userId: interaction.user.id,
+    receivedAt: performance.now(),
+  };
+  const result = await withDeadline(
+    answerQuestion(deps, question, options.offset, context),
+    deferDelay(interaction.createdTimestamp, deps.config.DEFER_AFTER_MS),
+    () => interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
+  );
+  await send(interaction, result.reply, options.private);
+  logQuestion(deps, question, result, context);
 }

@@ -1,9 +1,6 @@
-import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
-import { performance } from 'node:perf_hooks';
-import { answerQuestion, logQuestion } from '../answering.js';
-import { deferDelay, withDeadline } from '../deadline.js';
+import { ApplicationCommandOptionType } from 'discord.js';
+import { answerInteraction } from '../answering.js';
 import { answerChannel, questionLength, rateLimit } from '../guards/index.js';
-import { send } from '../respond.js';
 import { guildSettings } from '../settings.js';
 import { defineCommand } from './types.js';
 
@@ -23,19 +20,6 @@ export const ask = defineCommand({
   guards: [answerChannel, questionLength, rateLimit],
   async execute(interaction, { question, private: asked }, deps) {
     const isPrivate = asked ?? guildSettings(deps, interaction.guildId).visibility === 'private';
-    const context = {
-      source: 'slash',
-      guildId: interaction.guildId,
-      channelId: interaction.channelId,
-      userId: interaction.user.id,
-      receivedAt: performance.now(),
-    } as const;
-    const result = await withDeadline(
-      answerQuestion(deps, question, 0, context),
-      deferDelay(interaction.createdTimestamp, deps.config.DEFER_AFTER_MS),
-      () => interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {}),
-    );
-    await send(interaction, result.reply, isPrivate);
-    logQuestion(deps, question, result, context);
+    await answerInteraction(interaction, deps, question, { offset: 0, source: 'slash', private: isPrivate });
   },
 });

@@ -2,15 +2,13 @@
  * Button handlers, by the kind of their custom_id. Like commands, each declares its guards;
  * the dispatcher decodes the id, runs the guards, and calls `execute`.
  */
-import { MessageFlags, type ButtonInteraction } from 'discord.js';
-import { performance } from 'node:perf_hooks';
-import { answerQuestion, logQuestion } from '../answering.js';
+import type { ButtonInteraction } from 'discord.js';
+import { answerInteraction } from '../answering.js';
 import { contentsPage } from '../commands/sections.js';
 import { quotePage } from '../commands/quote.js';
-import { deferDelay, withDeadline } from '../deadline.js';
 import { readQuestion, questionHash } from '../format/answer.js';
 import type { Guard } from '../guards/index.js';
-import { send, sendPrivately } from '../respond.js';
+import { sendPrivately } from '../respond.js';
 import type { BotContext } from '../types.js';
 import { shortHash, type CustomId } from './customId.js';
 import { NO_MENTIONS } from '../constants.js';
@@ -35,20 +33,7 @@ const more: ComponentHandler<'more'> = {
   async execute(interaction, id, deps) {
     const question = readQuestion(interaction.message.embeds[0]);
     if (question === null || questionHash(question) !== id.questionHash) return sendPrivately(interaction, EXPIRED.answer);
-    const context = {
-      source: 'more',
-      guildId: interaction.guildId,
-      channelId: interaction.channelId,
-      userId: interaction.user.id,
-      receivedAt: performance.now(),
-    } as const;
-    const result = await withDeadline(
-      answerQuestion(deps, question, id.offset, context),
-      deferDelay(interaction.createdTimestamp, deps.config.DEFER_AFTER_MS),
-      () => interaction.deferReply({ flags: MessageFlags.Ephemeral }),
-    );
-    await send(interaction, result.reply, true);
-    logQuestion(deps, question, result, context);
+    await answerInteraction(interaction, deps, question, { offset: id.offset, source: 'more', private: true });
   },
 };
 

@@ -69,16 +69,17 @@ export class Verbatim implements VerbatimEngine {
       chunker: options.chunker ?? DEFAULT_CHUNKER,
       rebuild: options.rebuild ?? 'auto',
     };
-    // The model and the corpus load independently; overlapping them shortens a cold start.
-    const [embedder, corpus] = await Promise.all([
-      loadEmbedder({ model: BUNDLED_MODEL, ...options.embedder }),
-      readCorpusFiles(resolved.corpus, logger),
-    ]);
+    // The model loads while the corpus and the index are read: a cold start pays for the
+    // slower of the two, not both. Only building an index has to wait for the model.
+    const embedderOptions = { model: BUNDLED_MODEL, ...options.embedder };
+    const loading = loadEmbedder(embedderOptions);
+    loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
-      const state = await loadOrBuild(corpus, embedder, resolved, logger);
-      return new Verbatim(state, embedder, resolved, logger);
+      const corpus = await readCorpusFiles(resolved.corpus, logger);
+      const state = await loadOrBuild(corpus, { model: embedderOptions.model, load: () => loading }, resolved, logger);
+      return new Verbatim(state, await loading, resolved, logger);
     } catch (error) {
-      await embedder.dispose();
+      await (await loading.catch(() => undefined))?.dispose();
       throw error;
     }
   }
@@ -176,7 +177,7 @@ export class Verbatim implements VerbatimEngine {
         if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
-        const state = await loadOrBuild(corpus, this.embedder, { ...this.options, rebuild: 'always' }, this.logger);
+        const state = await loadOrBuild(corpus, { model: this.embedder.model, load: async () => this.embedder }, { ...this.options, rebuild: 'always' }, this.logger);
         this.state = state;
         return { changed: true, manifest: state.manifest, ms: performance.now() - started };
       } finally {
@@ -215,9 +216,15 @@ function emptyCorpus(corpus: string, skippedFiles: Array<{ path: string; reason:
   return new VerbatimError('CORPUS_EMPTY', `No readable .txt or .md document in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
 }
 
+/** The embedding model: its name is known at once, the model itself once loaded. */
+interface ModelHandle {
+  model: string;
+  load(): Promise<Embedder>;
+}
+
 async function loadOrBuild(
   corpus: CorpusOnDisk,
-  embedder: Embedder,
+  embedding: ModelHandle,
   options: { corpus: string; indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; onProgress?: ProgressHook },
   logger: Logger,
 ): Promise<SearchState> {
@@ -227,7 +234,7 @@ async function loadOrBuild(
     const { documents, skipped } = parseCorpus(corpus.files, { logger });
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
-    const built = await buildIndex(documents, embedder, { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, onProgress: options.onProgress });
+    const built = await buildIndex(documents, await embedding.load(), { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, onProgress: options.onProgress });
     return makeSearchState({ documents, ...built });
   };
   if (options.rebuild === 'always') return build('a rebuild was requested');
@@ -238,7 +245,7 @@ async function loadOrBuild(
     if (!manifest) {
       problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
     } else {
-      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedder.model, chunker: options.chunker });
+      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedding.model, chunker: options.chunker });
       if (stale) {
         problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
       } else {

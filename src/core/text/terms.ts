@@ -34,8 +34,25 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+/**
+ * Words repeat far more than they vary, and stemming dominates the cost of loading a large
+ * corpus's sentences: remember the terms of words seen (bounded, for a long-running bot).
+ */
+const termCache = new Map<string, string | null>();
+const TERM_CACHE_SIZE = 200_000;
+
 /** Normalises one word into its index term, or null when it should not be indexed. */
 export function toTerm(word: string): string | null {
+  let term = termCache.get(word);
+  if (term === undefined) {
+    term = computeTerm(word);
+    if (termCache.size >= TERM_CACHE_SIZE) termCache.clear();
+    termCache.set(word, term);
+  }
+  return term;
+}
+
+function computeTerm(word: string): string | null {
   let w = word.toLowerCase();
   // Possessives: "russia’s" and "russia's" are about Russia.
   w = w.replace(/['’]s$/u, '').replace(/['’]/gu, '');

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
   }
 
   // 2. Round trips through the fake gateway, one at a time.
-  const discord = await startFakeDiscord({ token: TOKEN });
+  // As many members as the burst has interactions: one member has one question in flight at a time.
+  const members = Array.from({ length: BURST }, (_, i) => ({ user: { username: `member${i}` } }));
+  const discord = await startFakeDiscord({ token: TOKEN, guilds: [{ members }] });
   await deploy(discord);
   const config = parseConfig(botSchema, { DISCORD_TOKEN: TOKEN, DISCORD_API_URL: discord.apiUrl });
   const logger = pino({ level: 'info', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, pino.destination({ dest: '/dev/null', sync: false }));
@@ -127,7 +129,9 @@ function rssMB(pid: number): number {
 }
 
 async function measureBotProcess(): Promise<{ ready: number; afterQuestions: number; questions: number }> {
-  const discord = await startFakeDiscord({ token: TOKEN });
+  // As many members as the burst has interactions: one member has one question in flight at a time.
+  const members = Array.from({ length: BURST }, (_, i) => ({ user: { username: `member${i}` } }));
+  const discord = await startFakeDiscord({ token: TOKEN, guilds: [{ members }] });
   await deploy(discord);
   const dirs = tmp();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src/discord/main.ts')], {

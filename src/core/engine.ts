@@ -3,6 +3,7 @@
  * Adapters (command line, Discord) create one with `Verbatim.open` and call its methods;
  * it never knows which adapter is calling.
  */
+import { silentLogger } from './silentLogger.js';
 import path from 'node:path';
 import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 import { VerbatimError } from './errors.js';
@@ -41,7 +42,6 @@ export interface VerbatimOptions {
   onProgress?: ProgressHook;
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export interface ReindexResult extends ReindexSummary {
   manifest: IndexManifest;
@@ -61,7 +61,7 @@ export class Verbatim implements VerbatimEngine {
 
   /** Loads the model and the corpus, then the index (building it when needed). */
   static async open(options: VerbatimOptions = {}): Promise<Verbatim> {
-    const logger = options.logger ?? silent;
+    const logger = options.logger ?? silentLogger;
     const resolved = {
       ...options,
       corpus: path.resolve(options.corpus ?? DEFAULT_CORPUS_DIR),

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { ParsedDocument } from '../types.js';
 import { parseDocument } from './parseDocument.js';
-import { compare, readCorpus, silent, type CorpusFile, type LoadCorpusOptions, type SkippedFile } from './readCorpus.js';
+import { silentLogger } from '../silentLogger.js';
+import { compare, readCorpus, type CorpusFile, type LoadCorpusOptions, type SkippedFile } from './readCorpus.js';
 
 export interface LoadedCorpus {
   /** Sorted by id (relative path). */
@@ -26,13 +27,13 @@ export async function loadCorpus(target: string, options: LoadCorpusOptions = {}
     throw new Error(`Cannot load "${target}": ${parsed.skipped[0]!.reason}`);
   }
   const skipped = [...read.skipped, ...parsed.skipped].sort((a, b) => compare(a.path, b.path));
-  (options.logger ?? silent).info({ target, documents: parsed.documents.length, skipped: skipped.length }, 'corpus loaded');
+  (options.logger ?? silentLogger).info({ target, documents: parsed.documents.length, skipped: skipped.length }, 'corpus loaded');
   return { documents: parsed.documents, skipped };
 }
 
 /** Parses read files; a file with nothing to quote is skipped with its reason. */
 export function parseCorpus(files: readonly CorpusFile[], options: LoadCorpusOptions = {}): LoadedCorpus {
-  const logger = options.logger ?? silent;
+  const logger = options.logger ?? silentLogger;
   const documents: ParsedDocument[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {

@@ -3,6 +3,7 @@
  * hash it and tell whether an index is current. Bad files in a folder are skipped with a
  * reason and a warning; a bad file named explicitly is an error.
  */
+import { silentLogger } from '../silentLogger.js';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,7 +35,6 @@ export interface SkippedFile {
   reason: string;
 }
 
-export const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A corpus file as read from disk, before parsing: what the index is built from. */
 export interface CorpusFile {
@@ -59,7 +59,7 @@ export interface ReadCorpus {
  * (see `corpusHash`), which is all a start with a current index needs.
  */
 export async function readCorpus(target: string, options: LoadCorpusOptions = {}): Promise<ReadCorpus> {
-  const logger = options.logger ?? silent;
+  const logger = options.logger ?? silentLogger;
   const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES };
   const absolute = path.resolve(target);
   let info;

@@ -67,6 +67,11 @@ describe('answers', () => {
     expect(answer.passages[0]!.leadIn?.quote).toBe('Key human rights issues under scrutiny include:');
   });
 
+  it('answers a "why" question with a reason, not a restatement', async () => {
+    const answer = await engine.ask('Why did Russia recognize the Taliban?');
+    expect(answer.passages[0]!.quote).toMatch(/strategic bid to reassert influence|aims to ensure/);
+  });
+
   it('pages through passages without repeating one', async () => {
     const first = await engine.ask('human rights', { top: 2 });
     const next = await engine.ask('human rights', { top: 2, offset: 2 });

@@ -31,7 +31,12 @@ export interface QuoteOptions {
   codePenalty: number;
   /** Weight of the share of the question the quote's section title covers (headings name their subject). */
   titleWeight: number;
+  /** Added, for a "why" question, to a quote that gives a reason or purpose ("aims to", "because"…). */
+  reasonBonus: number;
 }
+
+/** Wording that states a reason or a purpose, in a sentence or in the line introducing its list. */
+const REASON_WORDING = /\b(because|since|due to|owing to|so that|in order to|aims? to|aimed at|seeks? to|bid to|intend\w* to|to ensure|reasons?|factors?|motiv\w*|interests?|goals?|purposes?|concerns?)\b/i;
 
 export const DEFAULT_QUOTES: QuoteOptions = {
   chunks: 8,
@@ -44,6 +49,7 @@ export const DEFAULT_QUOTES: QuoteOptions = {
   leadInPenalty: 0.25,
   codePenalty: 0.3,
   titleWeight: 0.2,
+  reasonBonus: 0.15,
 };
 
 export interface QuoteCandidate {
@@ -59,7 +65,7 @@ export interface QuoteCandidate {
  */
 export function chooseQuotes(
   state: SearchState,
-  question: Pick<QuestionAnalysis, 'terms' | 'termVectors'>,
+  question: Pick<QuestionAnalysis, 'terms' | 'termVectors' | 'asksWhy'>,
   hits: readonly ChunkHit[],
   sentenceSimilarity: (sentence: number) => number,
   limit: number,
@@ -98,6 +104,14 @@ export function chooseQuotes(
     return m;
   };
 
+  // The line introducing a sentence's list ("Key factors influencing this recognition include:").
+  const leadInOf = (sentence: number): string => {
+    const s = state.sentences[sentence]!;
+    const section = state.documents[s.doc]!.sections.find((x) => x.number === s.section)!;
+    const lead = section.blocks[s.block]!.leadIn;
+    return lead === undefined ? '' : (section.blocks.find((b) => b.paragraph === lead)?.text ?? '');
+  };
+
   const top = hits.slice(0, options.chunks);
   const bestFused = top[0]?.fused || 1;
   const candidates: QuoteCandidate[] = [];
@@ -113,11 +127,13 @@ export function chooseQuotes(
       const block = state.sentences[first]!.block;
       const covered = new Float32Array(query.length);
       let meaning = 0;
+      let givesReason = false;
       for (let last = first; last <= Math.min(chunk.lastSentence, first + options.maxSentences - 1); last++) {
         if (state.sentences[last]!.block !== block) break;
         const m = matches(last);
         for (let j = 0; j < query.length; j++) covered[j] = Math.max(covered[j]!, m[j]!);
         meaning = Math.max(meaning, sentenceSimilarity(last));
+        if (question.asksWhy) givesReason ||= REASON_WORDING.test(state.sentences[last]!.text) || REASON_WORDING.test(leadInOf(last));
         const key = `${first}:${last}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -132,7 +148,8 @@ export function chooseQuotes(
           options.titleWeight * titleShare -
           options.lengthPenalty * (last - first) -
           (role === 'lead-in' ? options.leadInPenalty : 0) -
-          (role === 'code' ? options.codePenalty : 0);
+          (role === 'code' ? options.codePenalty : 0) +
+          (givesReason ? options.reasonBonus : 0);
         candidates.push({ first, last, score });
       }
     }

@@ -30,7 +30,12 @@ export interface QuestionAnalysis {
    * word, else the similarity of its closest corpus word (0 for a word the model does not know).
    */
   coverage: number;
+  /** The question asks for a reason or purpose ("Why…", "What motivated…"). */
+  asksWhy: boolean;
 }
+
+/** A question asking for a reason or a purpose rather than a fact. */
+const WHY_QUESTION = /^\s*(why|how come)\b|\b(reasons?|motives?|motivat\w*|purposes?|rationale)\b/i;
 
 export async function analyseQuestion(
   state: SearchState,
@@ -67,5 +72,5 @@ export async function analyseQuestion(
       }
     });
   }
-  return { terms, expansions, expansionWords, termVectors, coverage: terms.length ? covered / terms.length : 0 };
+  return { terms, expansions, expansionWords, termVectors, coverage: terms.length ? covered / terms.length : 0, asksWhy: WHY_QUESTION.test(question) };
 }

@@ -67,6 +67,13 @@ describe('answers', () => {
     expect(answer.passages[0]!.leadIn?.quote).toBe('Key human rights issues under scrutiny include:');
   });
 
+  it('gives a list item the sentence that introduces its list, not the whole paragraph', async () => {
+    const answer = await engine.ask('Which regional actors could encourage the Taliban toward moderate policies?');
+    const item = answer.passages.find((p) => p.quote.startsWith('Engaging regional actors'))!;
+    expect(item.leadIn!.quote).toBe('International partners might consider:');
+    expect(seedText.slice(item.leadIn!.start, item.leadIn!.end)).toBe('International partners might consider:');
+  });
+
   it('answers a "why" question with a reason, not a restatement', async () => {
     const answer = await engine.ask('Why did Russia recognize the Taliban?');
     expect(answer.passages[0]!.quote).toMatch(/strategic bid to reassert influence|aims to ensure/);

@@ -28,10 +28,12 @@ export function passageFromRange(state: SearchState, doc: number, sectionNumber:
     end,
     score: Math.round(Math.max(0, Math.min(1, score)) * 1000) / 1000,
   };
-  // A list item makes sense with the line that introduces it ("Key factors include:").
+  // A list item makes sense with the sentence that introduces it ("Key factors include:"),
+  // not the whole paragraph that sentence ends.
   if (block.kind === 'list-item' && block.leadIn !== undefined) {
-    const lead = section.blocks.find((b) => b.paragraph === block.leadIn);
-    if (lead) passage.leadIn = { quote: foldWhitespace(lead.text), paragraph: lead.paragraph, start: lead.start, end: lead.end };
+    const leadBlock = section.blocks.find((b) => b.paragraph === block.leadIn);
+    const lead = leadBlock?.sentences.at(-1);
+    if (leadBlock && lead) passage.leadIn = { quote: foldWhitespace(lead.text), paragraph: leadBlock.paragraph, start: lead.start, end: lead.end };
   }
   return passage;
 }

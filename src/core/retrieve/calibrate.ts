@@ -8,25 +8,28 @@
  */
 import type { Calibration } from '../index/indexStore.js';
 
-/** Questions no ordinary document answers; their best scores model "unrelated". */
+/**
+ * Questions no ordinary document answers; their best scores model "unrelated". None of them
+ * is in the evaluation sets, which measure refusals on questions the calibration never saw.
+ */
 export const OFF_TOPIC_PROBES: readonly string[] = [
-  'What is the best recipe for banana bread?',
-  'How do I change a flat tyre on a bicycle?',
-  'Who won the football world cup final?',
+  'What is a good recipe for lentil soup?',
+  'How do I replace a bicycle chain?',
+  'Who holds the record for the most Olympic gold medals?',
   'What is the boiling point of water at high altitude?',
   'How many calories are in a slice of pizza?',
   'What time does the supermarket close on Sundays?',
   'How do I train my puppy to sit?',
   'What is the plot of the latest superhero movie?',
   'Which shampoo is best for curly hair?',
-  'How do I bake sourdough at home?',
-  'What is the capital of Australia?',
+  'How do I descale a kettle?',
+  'What is the tallest mountain in Africa?',
   'How far is the Moon from the Earth?',
   'What are good exercises for lower back pain?',
   'How do I knit a wool scarf?',
-  'Who painted the Mona Lisa?',
+  'Who composed the Four Seasons?',
   'What is the weather forecast for the weekend?',
-  'How long should I boil an egg?',
+  'How long does it take to roast a chicken?',
   'What is the chemical formula of table salt?',
   'How do I grow tomatoes on a balcony?',
   'Which guitar strings sound the brightest?',

@@ -9,18 +9,7 @@ import { Verbatim } from '../../src/core/engine.js';
 import { VerbatimError } from '../../src/core/errors.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
 import { MANIFEST_FILE, readManifest } from '../../src/core/index/indexStore.js';
-import { DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
-
-const SEED = path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt');
-const seedText = fs.readFileSync(SEED, 'utf8');
-
-function tempCorpus(): { corpus: string; indexDir: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-engine-'));
-  const corpus = path.join(root, 'corpus');
-  fs.mkdirSync(corpus);
-  fs.copyFileSync(SEED, path.join(corpus, 'seed.txt'));
-  return { corpus, indexDir: path.join(root, 'index') };
-}
+import { seedText, tempCorpus } from './helpers.js';
 
 let engine: Verbatim;
 let dirs: { corpus: string; indexDir: string };

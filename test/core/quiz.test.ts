@@ -3,31 +3,17 @@
  * finder on small sentences.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Verbatim } from '../../src/core/engine.js';
 import { VerbatimError } from '../../src/core/errors.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
-import { DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
+import { seedText, tempCorpus } from './helpers.js';
 import { BLANK } from '../../src/core/quiz/makeQuestion.js';
 import { keyTermsOf, knownNames, type KeyTerm } from '../../src/core/quiz/keyTerms.js';
 import type { QuizQuestion } from '../../src/core/types.js';
 
-const SEED = path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt');
-const seedText = fs.readFileSync(SEED, 'utf8');
-
-function tempCorpus(): { corpus: string; indexDir: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-quiz-'));
-  const corpus = path.join(root, 'corpus');
-  fs.mkdirSync(corpus);
-  fs.copyFileSync(SEED, path.join(corpus, 'seed.txt'));
-  return { corpus, indexDir: path.join(root, 'index') };
-}
-
 let engine: Verbatim;
 beforeAll(async () => {
-  engine = await Verbatim.open(tempCorpus());
+  engine = await Verbatim.open(tempCorpus('quiz'));
 });
 afterAll(async () => {
   await engine?.close();

@@ -8,38 +8,28 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Verbatim } from '../../src/core/engine.js';
 import { VerbatimError } from '../../src/core/errors.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
 import { loadEmbedder, type Embedder } from '../../src/core/embed/loadEmbedder.js';
 import { terms } from '../../src/core/text/terms.js';
-import { BUNDLED_MODEL, DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
+import { BUNDLED_MODEL } from '../../src/core/paths.js';
+import { SEED, tempCorpus } from './helpers.js';
 import { allocateSentences } from '../../src/core/summarise/allocateSentences.js';
 import type { Passage } from '../../src/core/types.js';
 
-const SEED = path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt');
 const READLINE = path.join(import.meta.dirname, '..', 'fixtures', 'eval', 'node-readline.md');
 const texts: Record<string, string> = {
   'seed.txt': fs.readFileSync(SEED, 'utf8'),
   'node-readline.md': fs.readFileSync(READLINE, 'utf8'),
 };
 
-function tempCorpus(): { corpus: string; indexDir: string } {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-summary-'));
-  const corpus = path.join(root, 'corpus');
-  fs.mkdirSync(corpus);
-  fs.copyFileSync(SEED, path.join(corpus, 'seed.txt'));
-  fs.copyFileSync(READLINE, path.join(corpus, 'node-readline.md'));
-  return { corpus, indexDir: path.join(root, 'index') };
-}
-
 let engine: Verbatim;
 let embedder: Embedder;
 
 beforeAll(async () => {
-  engine = await Verbatim.open(tempCorpus());
+  engine = await Verbatim.open(tempCorpus('summary', [READLINE]));
   embedder = await loadEmbedder({ model: BUNDLED_MODEL });
 });
 afterAll(async () => {

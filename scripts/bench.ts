@@ -59,11 +59,16 @@ async function phase(name: string, corpus: string, indexDir: string): Promise<Ph
     const modelLoadMs = performance.now() - loadStart;
     await embedder.dispose();
     const buildStart = performance.now();
-    const built = await Verbatim.open({ corpus, indexDir, rebuild: 'always' });
+    // Large corpora are parsed in a child process, which reports its own peak memory here.
+    let parserPeakRssMB = 0;
+    const capture = (fields: object, msg?: string) => {
+      if (msg === 'parsed the corpus in a child process') parserPeakRssMB = (fields as { peakRssMB: number }).peakRssMB;
+    };
+    const built = await Verbatim.open({ corpus, indexDir, rebuild: 'always', logger: { debug() {}, info: capture, warn() {}, error() {} } });
     const buildMs = performance.now() - buildStart;
     const m = built.manifest;
     await built.close();
-    return { modelLoadMs, buildMs, chunks: m.counts.chunks, sentences: m.counts.sentences, documents: m.counts.documents, chunksPerSecond: m.counts.chunks / ((buildMs - modelLoadMs) / 1000), peakRssMB: process.resourceUsage().maxRSS / 1024, setupMs: buildStart - t0 };
+    return { modelLoadMs, buildMs, chunks: m.counts.chunks, sentences: m.counts.sentences, documents: m.counts.documents, chunksPerSecond: m.counts.chunks / ((buildMs - modelLoadMs) / 1000), peakRssMB: process.resourceUsage().maxRSS / 1024, parserPeakRssMB, setupMs: buildStart - t0 };
   }
   // 'query': cold start to the first answer, then warm latency.
   const questions = corpus === NODE_DOCS ? NODE_QUESTIONS : (JSON.parse(fs.readFileSync(SEED_QUESTIONS, 'utf8')) as Array<{ question: string }>).map((q) => q.question);
@@ -122,14 +127,15 @@ async function main() {
     return;
   }
   console.log(`Verbatim benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
-  console.log('corpus          docs  chunks  model load  build (s)  chunks/s  build RSS  cold start  warm p50  warm p95  query RSS');
+  console.log('corpus          docs  chunks  model load  build (s)  chunks/s  build RSS  parser RSS  cold start  warm p50  warm p95  query RSS');
   for (const [name, r] of Object.entries(results)) {
     console.log(
-      `${name.padEnd(15)} ${fmt(r.build.documents, 0).padStart(4)} ${fmt(r.build.chunks, 0).padStart(7)} ${fmt(r.build.modelLoadMs, 0).padStart(8)} ms ${fmt(Number(r.build.buildMs) / 1000, 2).padStart(9)} ${fmt(r.build.chunksPerSecond, 0).padStart(9)} ${fmt(r.build.peakRssMB, 0).padStart(7)} MB ${fmt(r.query.coldStartMs, 0).padStart(8)} ms ${fmt(r.query.p50Ms, 2).padStart(6)} ms ${fmt(r.query.p95Ms, 2).padStart(6)} ms ${fmt(r.query.peakRssMB, 0).padStart(6)} MB`,
+      `${name.padEnd(15)} ${fmt(r.build.documents, 0).padStart(4)} ${fmt(r.build.chunks, 0).padStart(7)} ${fmt(r.build.modelLoadMs, 0).padStart(8)} ms ${fmt(Number(r.build.buildMs) / 1000, 2).padStart(9)} ${fmt(r.build.chunksPerSecond, 0).padStart(9)} ${fmt(r.build.peakRssMB, 0).padStart(7)} MB ${(r.build.parserPeakRssMB ? `${fmt(r.build.parserPeakRssMB, 0)} MB` : 'in-process').padStart(10)} ${fmt(r.query.coldStartMs, 0).padStart(8)} ms ${fmt(r.query.p50Ms, 2).padStart(6)} ms ${fmt(r.query.p95Ms, 2).padStart(6)} ms ${fmt(r.query.peakRssMB, 0).padStart(6)} MB`,
     );
   }
   console.log(`\n\`npm run ask\` end to end (npm + tsx + model + answer): ${fmt(results.seed!.askCommandMs, 0)} ms`);
   console.log('Goals: warm p50 <= 2 ms (seed), <= 10 ms (large); large build >= 600 chunks/s at <= 400 MB; cold start <= 1.5 s.');
+  console.log('The parser process runs while the building process has the model loaded: together they briefly hold about the sum of the two.');
 }
 
 await main();

@@ -230,8 +230,8 @@ async function loadOrBuild(
 ): Promise<SearchState> {
   const build = async (why: string) => {
     // The parsers load only when an index has to be built: a start with a current index skips them.
-    const { parseCorpus } = await import('./ingest/loadCorpus.js');
-    const { documents, skipped } = parseCorpus(corpus.files, { logger });
+    const { parseCorpusIsolated } = await import('./ingest/parseInChildProcess.js');
+    const { documents, skipped } = await parseCorpusIsolated(corpus.files, logger);
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
     const built = await buildIndex(documents, await embedding.load(), { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, onProgress: options.onProgress });

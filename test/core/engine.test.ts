@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Verbatim } from '../../src/core/engine.js';
 import { VerbatimError } from '../../src/core/errors.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
-import { MANIFEST_FILE, readManifest } from '../../src/core/index/indexStore.js';
+import { MANIFEST_FILE, OLD_BUILD_GRACE_MS, readManifest } from '../../src/core/index/indexStore.js';
 import { seedText, tempCorpus } from './helpers.js';
 
 let engine: Verbatim;
@@ -157,12 +157,20 @@ describe('index lifecycle', () => {
     await rebuilt.close();
   });
 
-  it('keeps only the files of the live build', async () => {
+  it('removes files of older builds once they are past the grace period, keeping recent ones', async () => {
     const own = tempCorpus();
     await (await Verbatim.open(own)).close();
+    const first = readManifest(own.indexDir)!;
+    // Another process's build, written moments ago, and one that is long over.
+    fs.writeFileSync(path.join(own.indexDir, 'vectors-recent-build.hnsw'), 'partial');
+    fs.writeFileSync(path.join(own.indexDir, 'chunks-crashed-build.json.123.abcd.tmp'), 'partial');
+    const longAgo = new Date(Date.now() - OLD_BUILD_GRACE_MS - 60_000);
+    fs.utimesSync(path.join(own.indexDir, 'chunks-crashed-build.json.123.abcd.tmp'), longAgo, longAgo);
+    for (const name of Object.values(first.files)) fs.utimesSync(path.join(own.indexDir, name), longAgo, longAgo);
+
     await (await Verbatim.open({ ...own, rebuild: 'always' })).close();
-    const manifest = readManifest(own.indexDir)!;
-    expect(fs.readdirSync(own.indexDir).sort()).toEqual([MANIFEST_FILE, ...Object.values(manifest.files)].sort());
+    const second = readManifest(own.indexDir)!;
+    expect(fs.readdirSync(own.indexDir).sort()).toEqual([MANIFEST_FILE, ...Object.values(second.files), 'vectors-recent-build.hnsw'].sort());
   });
 });
 

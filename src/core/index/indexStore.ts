@@ -100,12 +100,30 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
   const manifest: IndexManifest = { formatVersion: INDEX_FORMAT_VERSION, buildId, createdAt: new Date().toISOString(), ...data.manifest, files };
   writeAtomic(path.join(dir, MANIFEST_FILE), (tmp) => fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n'));
 
-  // The new build is live; older builds' files (and temporaries of crashed writers) can go.
-  const keep = new Set([...Object.values(files), MANIFEST_FILE]);
-  for (const name of fs.readdirSync(dir)) {
-    if (/^(vectors|chunks|lexical|vocabulary|words|documents)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/.test(name) && !keep.has(name)) fs.rmSync(path.join(dir, name), { force: true });
-  }
+  removeOldBuilds(dir, new Set([...Object.values(files), MANIFEST_FILE]));
   return manifest;
+}
+
+/**
+ * Files of other builds are removed once they are this old. Not at once: another process
+ * may be writing a build of its own (shards starting together, the bot and `npm run index`)
+ * or still reading the previous one.
+ */
+export const OLD_BUILD_GRACE_MS = 10 * 60 * 1000;
+
+const BUILD_FILE = /^(vectors|chunks|lexical|vocabulary|words|documents)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/;
+
+function removeOldBuilds(dir: string, keep: Set<string>): void {
+  const cutoff = Date.now() - OLD_BUILD_GRACE_MS;
+  for (const name of fs.readdirSync(dir)) {
+    if (!BUILD_FILE.test(name) || keep.has(name)) continue;
+    const file = path.join(dir, name);
+    try {
+      if (fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
+    } catch {
+      // Removed meanwhile by another process: nothing to do.
+    }
+  }
 }
 
 /** The manifest, or null when there is no index in `dir`. Throws INDEX_CORRUPT when unreadable. */

@@ -13,6 +13,8 @@ import { loadEmbedder } from '../../src/core/embed/loadEmbedder.js';
 import { BUNDLED_MODEL, BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
 
 const MODEL_ID = 'verbatim-test/glove-mirror';
+/** Served the same files; the name is what tells the embedder to add bge's query prefix. */
+const BGE_ID = 'verbatim-test/bge-small-en-v1.5';
 const served: string[] = [];
 let server: http.Server;
 let host: string;
@@ -20,14 +22,14 @@ let host: string;
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     // The Hub's layout: /{model}/resolve/{revision}/{file}
-    const prefix = `/${MODEL_ID}/resolve/main/`;
     const url = decodeURIComponent(req.url ?? '');
-    const file = url.startsWith(prefix) ? path.join(BUNDLED_MODELS_DIR, BUNDLED_MODEL, url.slice(prefix.length)) : '';
+    const prefix = [MODEL_ID, BGE_ID].map((id) => `/${id}/resolve/main/`).find((p) => url.startsWith(p));
+    const file = prefix ? path.join(BUNDLED_MODELS_DIR, BUNDLED_MODEL, url.slice(prefix.length)) : '';
     if (!file || !fs.existsSync(file)) {
       res.writeHead(404).end('not found');
       return;
     }
-    served.push(url.slice(prefix.length));
+    served.push(url.slice(prefix!.length));
     res.writeHead(200, { 'content-length': fs.statSync(file).size });
     fs.createReadStream(file).pipe(res);
   });
@@ -57,5 +59,24 @@ describe('a model named by id', () => {
     await cached.dispose();
     expect(served.length).toBe(count);
     expect(Array.from(b!)).toEqual(Array.from(a!));
+  });
+});
+
+describe('query prefixes', () => {
+  it("adds bge's query prefix to questions only, and nothing for other models", async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-model-cache-'));
+    const text = 'Why did Russia recognize the Taliban?';
+    const bge = await loadEmbedder({ model: BGE_ID, cacheDir, remoteHost: host, allowRemoteModels: true });
+    const [bgeQuery] = await bge.embed([text], 'query');
+    const [bgePassage] = await bge.embed([text], 'passage');
+    await bge.dispose();
+    expect(Array.from(bgeQuery!)).not.toEqual(Array.from(bgePassage!));
+
+    const plain = await loadEmbedder({ model: BUNDLED_MODEL });
+    const [plainQuery] = await plain.embed([text], 'query');
+    const [plainPassage] = await plain.embed([text], 'passage');
+    await plain.dispose();
+    expect(Array.from(plainQuery!)).toEqual(Array.from(plainPassage!));
+    expect(Array.from(bgePassage!)).toEqual(Array.from(plainPassage!));
   });
 });

@@ -25,10 +25,8 @@ export function unescapeMarkdown(text: string): string {
   return text.replace(/\\([^\p{L}\p{N}\s])/gu, '$1');
 }
 
-/** Folds runs of white space (new lines included) into single spaces. */
-export function foldWhitespace(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
+/** Folds runs of white space (new lines included) into single spaces: the engine's own rule for quotes. */
+export { foldWhitespace } from '../../core/answer/makePassage.js';
 
 const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
 

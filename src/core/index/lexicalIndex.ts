@@ -15,8 +15,6 @@ export interface LexicalDoc {
 export interface LexicalHit {
   id: number;
   score: number;
-  /** Distinct query terms the chunk matched. */
-  matched: string[];
 }
 
 /** Field boosts, chosen on the evaluation sets (`npm run eval`). */
@@ -59,7 +57,6 @@ export class LexicalIndex {
       combineWith: 'OR',
       boostTerm: (term) => (own.has(term) ? 1 : (expansions?.weights.get(term) ?? 1)),
     });
-    return results.slice(0, limit).map((r) => ({ id: r.id as number, score: r.score, matched: r.terms }));
+    return results.slice(0, limit).map((r) => ({ id: r.id as number, score: r.score }));
   }
-
 }

@@ -24,8 +24,6 @@ export interface ChunkHit {
   fused: number;
   /** Cosine similarity of the chunk to the question (0 when dense search did not reach it). */
   similarity: number;
-  lexicalRank?: number;
-  denseRank?: number;
 }
 
 export interface ChunkSearch {
@@ -46,12 +44,10 @@ export function findChunks(state: SearchState, question: string, analysis: Quest
   dense.forEach((d, rank) => {
     const h = hit(d.id);
     h.similarity = d.similarity;
-    h.denseRank = rank;
     h.fused += options.denseWeight / (options.rrfK + rank + 1);
   });
   lexical.forEach((l, rank) => {
     const h = hit(l.id);
-    h.lexicalRank = rank;
     h.fused += options.lexicalWeight / (options.rrfK + rank + 1);
   });
   const hits = [...byChunk.values()].sort((a, b) => b.fused - a.fused || a.chunk - b.chunk);

@@ -7,7 +7,7 @@ import { VerbatimError } from '../errors.js';
 import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
 import { analyseQuestion } from '../retrieve/analyseQuestion.js';
 import { answers } from '../retrieve/calibrate.js';
-import type { SearchState } from '../retrieve/searchState.js';
+import { sectionOf, type SearchState } from '../retrieve/searchState.js';
 import { findChunks, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
 import { chooseQuotes, DEFAULT_QUOTES, type QuoteOptions } from './chooseQuotes.js';
 import { passageFromSentences } from './makePassage.js';
@@ -54,7 +54,7 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
       if (seen.has(key)) continue;
       seen.add(key);
       const document = state.documents[chunk.doc]!;
-      const section = document.sections.find((s) => s.number === chunk.section)!;
+      const section = sectionOf(state, chunk.doc, chunk.section);
       closest.push({ document: document.title, documentId: document.id, section: { number: section.number, title: section.title } });
       if (closest.length === 3) break;
     }

@@ -9,7 +9,7 @@
  * "journalists"). Each question word counts by its rarity in the corpus.
  */
 import type { SearchState } from '../retrieve/searchState.js';
-import { idfOf } from '../retrieve/searchState.js';
+import { idfOf, leadInBlock, sectionOf } from '../retrieve/searchState.js';
 import type { ChunkHit } from '../retrieve/findChunks.js';
 import type { QuestionAnalysis } from '../retrieve/analyseQuestion.js';
 
@@ -18,7 +18,7 @@ export interface QuoteOptions {
   chunks: number;
   /** Longest quote, in sentences. */
   maxSentences: number;
-  /** Weights of the three signals. */
+  /** Weights of question coverage, sentence similarity and the chunk's rank. */
   coverageWeight: number;
   meaningWeight: number;
   chunkWeight: number;
@@ -107,9 +107,8 @@ export function chooseQuotes(
   // The line introducing a sentence's list ("Key factors influencing this recognition include:").
   const leadInOf = (sentence: number): string => {
     const s = state.sentences[sentence]!;
-    const section = state.documents[s.doc]!.sections.find((x) => x.number === s.section)!;
-    const lead = section.blocks[s.block]!.leadIn;
-    return lead === undefined ? '' : (section.blocks.find((b) => b.paragraph === lead)?.text ?? '');
+    const section = sectionOf(state, s.doc, s.section);
+    return leadInBlock(section, section.blocks[s.block]!)?.text ?? '';
   };
 
   const top = hits.slice(0, options.chunks);

@@ -1,6 +1,6 @@
 /** Turns a range of the corpus into a cited passage: the one place citations are made. */
 import type { Passage } from '../types.js';
-import type { SearchState } from '../retrieve/searchState.js';
+import { leadInBlock, sectionOf, type SearchState } from '../retrieve/searchState.js';
 
 /** Hard-wrapped lines read as one line in a quote; the offsets still point at the original. */
 export function foldWhitespace(text: string): string {
@@ -16,7 +16,7 @@ export function passageFromSentences(state: SearchState, first: number, last: nu
 
 export function passageFromRange(state: SearchState, doc: number, sectionNumber: number, blockIndex: number, start: number, end: number, score: number): Passage {
   const document = state.documents[doc]!;
-  const section = document.sections.find((s) => s.number === sectionNumber)!;
+  const section = sectionOf(state, doc, sectionNumber);
   const block = section.blocks[blockIndex]!;
   const passage: Passage = {
     quote: foldWhitespace(document.text.slice(start, end)),
@@ -30,8 +30,8 @@ export function passageFromRange(state: SearchState, doc: number, sectionNumber:
   };
   // A list item makes sense with the sentence that introduces it ("Key factors include:"),
   // not the whole paragraph that sentence ends.
-  if (block.kind === 'list-item' && block.leadIn !== undefined) {
-    const leadBlock = section.blocks.find((b) => b.paragraph === block.leadIn);
+  if (block.kind === 'list-item') {
+    const leadBlock = leadInBlock(section, block);
     const lead = leadBlock?.sentences.at(-1);
     if (leadBlock && lead) passage.leadIn = { quote: foldWhitespace(lead.text), paragraph: leadBlock.paragraph, start: lead.start, end: lead.end };
   }

@@ -23,7 +23,7 @@ export interface BuiltIndex {
   vocabulary: Vocabulary;
 }
 
-/** The heading path a chunk sits under; counts for both retrievers. */
+/** The heading path a chunk sits under: BM25 matches it as the chunk's title field. */
 export function sectionContext(document: ParsedDocument, sectionNumber: number): string {
   const section = document.sections.find((s) => s.number === sectionNumber)!;
   return [...section.parents, section.title].join(' — ');

@@ -216,12 +216,9 @@ export function documentTerms(state: SearchState, doc: number): DocumentTerms {
   const cached = perState.get(doc);
   if (cached) return cached;
 
-  const document = state.documents[doc]!;
   const ids: number[] = [];
   state.sentences.forEach((s, id) => {
-    if (s.doc !== doc) return;
-    const block = document.sections.find((x) => x.number === s.section)!.blocks[s.block]!;
-    if (block.kind !== 'code') ids.push(id);
+    if (s.doc === doc && state.sentenceRole[id] !== 'code') ids.push(id);
   });
   const quotes = new Map(ids.map((id) => [id, foldWhitespace(state.sentences[id]!.text)] as const));
   const names = knownNames([...quotes.values()]);

@@ -3,7 +3,7 @@
  * chunks and both indexes. The engine swaps a whole state at once when it re-indexes, so a
  * query never sees half of an old index and half of a new one.
  */
-import type { Chunk, ParsedDocument } from '../types.js';
+import type { Block, Chunk, ParsedDocument, Section } from '../types.js';
 import type { SentenceRecord } from '../chunk/chunkSections.js';
 import type { IndexManifest } from '../index/indexStore.js';
 import type { LexicalIndex } from '../index/lexicalIndex.js';
@@ -29,6 +29,8 @@ export interface SearchState {
   corpusTerms: Set<string>;
   /** Per sentence: what kind of text it is, for quote choice. */
   sentenceRole: SentenceRole[];
+  /** Sections by `${doc}:${number}`: citations and quote choice look them up often. */
+  sections: Map<string, Section>;
   /** Index term -> its row in `vocabulary`. */
   vocabularyRow: Map<string, number>;
   /** Per sentence: the vocabulary rows of its words, for soft (meaning-level) word matching. */
@@ -43,7 +45,7 @@ export interface SearchState {
 export type SentenceRole = 'prose' | 'lead-in' | 'code';
 
 export function makeSearchState(
-  parts: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms' | 'corpusTerms' | 'sentenceRole' | 'vocabularyRow' | 'sentenceWords'>,
+  parts: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms' | 'corpusTerms' | 'sentenceRole' | 'sections' | 'vocabularyRow' | 'sentenceWords'>,
 ): SearchState {
   const sentenceTerms = parts.sentences.map((s) => new Set(terms(s.text)));
   const df = new Map<string, number>();
@@ -57,15 +59,31 @@ export function makeSearchState(
   });
   const corpusTerms = new Set(df.keys());
   for (const set of titleTerms.values()) for (const t of set) corpusTerms.add(t);
-  const sectionsByKey = new Map(parts.documents.flatMap((d, doc) => d.sections.map((s) => [`${doc}:${s.number}`, s] as const)));
+  const sections = new Map(parts.documents.flatMap((d, doc) => d.sections.map((s) => [`${doc}:${s.number}`, s] as const)));
   const sentenceRole = parts.sentences.map((s): SentenceRole => {
-    const block = sectionsByKey.get(`${s.doc}:${s.section}`)!.blocks[s.block]!;
+    const block = sections.get(`${s.doc}:${s.section}`)!.blocks[s.block]!;
     if (block.kind === 'code') return 'code';
     return /:\s*$/.test(s.text) && s.end === block.end ? 'lead-in' : 'prose';
   });
   const vocabularyRow = new Map(parts.vocabulary.terms.map((t, i) => [t, i]));
   const sentenceWords = sentenceTerms.map((set) => Uint32Array.from([...set].flatMap((t) => (vocabularyRow.has(t) ? [vocabularyRow.get(t)!] : []))));
-  return { ...parts, sentenceTerms, idf, titleTerms, corpusTerms, sentenceRole, vocabularyRow, sentenceWords };
+  return { ...parts, sentenceTerms, idf, titleTerms, corpusTerms, sentenceRole, sections, vocabularyRow, sentenceWords };
+}
+
+/** Section `number` of document `doc` (an index into `state.documents`). */
+export function sectionOf(state: SearchState, doc: number, number: number): Section {
+  return state.sections.get(`${doc}:${number}`)!;
+}
+
+/** The block a sentence (an index into `state.sentences`) belongs to. */
+export function blockOf(state: SearchState, sentence: number): Block {
+  const s = state.sentences[sentence]!;
+  return sectionOf(state, s.doc, s.section).blocks[s.block]!;
+}
+
+/** The block that introduces a list item's list ("Key factors include:"), if any. */
+export function leadInBlock(section: Section, block: Block): Block | undefined {
+  return block.leadIn === undefined ? undefined : section.blocks.find((b) => b.paragraph === block.leadIn);
 }
 
 /** Weight of a query term that no sentence contains: as rare as a word can be. */

@@ -34,8 +34,7 @@ export interface ScopeOptions {
  */
 export function isQuotable(state: SearchState, id: number): boolean {
   const s = state.sentences[id]!;
-  const block = state.documents[s.doc]!.sections.find((x) => x.number === s.section)!.blocks[s.block]!;
-  if (block.kind === 'code') return false;
+  if (state.sentenceRole[id] === 'code') return false;
   const text = foldWhitespace(s.text);
   if (text.endsWith(':')) return false;
   if (words(text).length < MIN_QUOTABLE_WORDS) return false;

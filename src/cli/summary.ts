@@ -13,7 +13,7 @@ import { EXIT, runMain } from './io.js';
 import type { CorpusChoice } from './openEngine.js';
 import { documentOption, engineCommand, intOption, parseCommandLine } from './command.js';
 import { formatPassage } from './format.js';
-import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../core/summarise/summarise.js';
+import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../core/limits.js';
 
 export const USAGE = `Usage: npm run summary -- [options]
 

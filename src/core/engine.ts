@@ -20,6 +20,7 @@ import { SENTENCE_VECTOR_CACHE } from './limits.js';
 import type { FusionOptions } from './retrieve/findChunks.js';
 import type { QuoteOptions } from './answer/chooseQuotes.js';
 import { summarise } from './summarise/summarise.js';
+import { resolveDocuments } from './summarise/scope.js';
 import { makeQuestion } from './quiz/makeQuestion.js';
 
 export interface VerbatimOptions {
@@ -120,9 +121,8 @@ export class Verbatim implements VerbatimEngine {
   }
 
   sectionText(documentId: string, section: number, paragraph?: number): Passage[] {
-    const doc = this.state.documents.findIndex((d) => d.id === documentId);
-    if (doc < 0) throw new VerbatimError('UNKNOWN_DOCUMENT', `There is no document "${documentId}". Documents: ${this.state.documents.map((d) => d.id).join(', ')}.`);
-    const found = this.state.documents[doc]!.sections.find((s) => s.number === section);
+    const [doc] = resolveDocuments(this.state, { documentId }) as [number];
+    const found = this.state.sections.get(`${doc}:${section}`);
     if (!found) throw new VerbatimError('UNKNOWN_SECTION', `"${this.state.documents[doc]!.title}" has no section ${section}.`);
     const blocks = found.blocks.map((b, i) => ({ b, i })).filter(({ b }) => paragraph === undefined || b.paragraph === paragraph);
     if (blocks.length === 0) throw new VerbatimError('UNKNOWN_SECTION', `Section ${section} has no paragraph ${paragraph} (it has ${found.blocks.length}).`);

@@ -62,7 +62,6 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
     // /forget-me and retention promise erasure: overwrite deleted rows on disk instead of
     // leaving them readable in free pages. Deletes are rare, so the extra writes do not matter.
     db.pragma('secure_delete = ON');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
 
     if (options.quickCheck ?? true) checkIntegrity(db, path, 'quick_check');
     migrate(db, path);
@@ -127,7 +126,7 @@ function hasTables(db: Database.Database): boolean {
 
 /**
  * Runs `PRAGMA quick_check` or `integrity_check`; anything but "ok" is a corrupt file.
- * Exported for tests and for an operator's `check` command.
+ * Exported for the tests.
  */
 export function checkIntegrity(
   db: Database.Database,

@@ -8,36 +8,31 @@ export {
   openStorage,
   DEFAULT_DATA_DIR,
   DATABASE_FILE_NAME,
-  DEFAULT_PURGE_INTERVAL_MS,
   type StorageOptions,
   type ForgetResult,
 } from './storage.js';
-export { openDatabase, checkIntegrity, DEFAULT_BUSY_TIMEOUT_MS, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
+export { openDatabase, checkIntegrity, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
 export { StorageError, InvalidSettingsError, STORAGE_EXIT_CODE, type StorageErrorCode } from './errors.js';
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
 export {
   DEFAULT_GUILD_SETTINGS,
   SETTINGS_LIMITS,
-  SETTING_KEYS,
-  parseSettingsPatch,
   resolveDefaults,
   type GuildSettings,
   type GuildSettingsPatch,
   type SettingKey,
   type Visibility,
 } from './settings.js';
-export { decideRateLimit, utcDayStart, DAY_MS, type RateLimitDecision, type RateLimitInput } from './rateLimits.js';
+export { decideRateLimit, utcDayStart, type RateLimitDecision, type RateLimitInput } from './rateLimits.js';
 export { normaliseQuestion, type QuestionRecord, type Vote, type MemberActivity } from './audit.js';
 export {
   csvSafe,
   CSV_COLUMNS,
   DEFAULT_REPORT_DAYS,
-  DEFAULT_REPORT_LIMIT,
   type Report,
   type ReportOptions,
   type AskedQuestion,
   type CsvColumn,
 } from './reports.js';
-export { DEFAULT_LEADERBOARD_LIMIT, type LeaderboardEntry, type QuizAnswer } from './scores.js';
+export { type LeaderboardEntry, type QuizAnswer } from './scores.js';
 export type { NewQuiz, StoredQuiz, QuizAnswerOutcome } from './quizzes.js';
-export type { StorageLogger } from './logger.js';

@@ -30,7 +30,7 @@ export interface StoredQuiz extends Required<NewQuiz> {
   closedAt: number | null;
 }
 
-/** What happened to a member's pick (see `QuizStore.answer`). */
+/** What happened to a member's pick (see `Storage.answerQuiz`). */
 export type QuizAnswerOutcome =
   | { outcome: 'correct' | 'wrong'; quiz: StoredQuiz }
   /** The member had answered already: the first answer stands. */
@@ -72,7 +72,7 @@ function fromRow(row: QuizRow): StoredQuiz {
   };
 }
 
-/** SQLite's message for a violated UNIQUE index, as better-sqlite3 reports it. */
+/** better-sqlite3's error code for a violated UNIQUE index. */
 const isUniqueViolation = (err: unknown): boolean => (err as { code?: unknown })?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 
 export class QuizStore {

@@ -74,7 +74,7 @@ export class ScoresStore {
 
   /**
    * Records a member's answer to one quiz question (`quizId` identifies the question
-   * instance, e.g. the message id). Returns false when the member had already answered it:
+   * instance: the quizzes table's row id). Returns false when the member had already answered it:
    * the first answer stands.
    */
   recordQuizAnswer(guildId: string, quizId: string, userId: string, correct: boolean, answeredAt = this.now()): boolean {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { SqliteDatabase } from './database.js';
 import { InvalidSettingsError } from './errors.js';
-import type { StorageLogger } from './logger.js';
+import type { Logger } from '../core/types.js';
 
 export type Visibility = 'public' | 'private';
 
@@ -124,8 +124,8 @@ export class SettingsStore {
   readonly #guilds;
 
   constructor(
-    private readonly db: SqliteDatabase,
-    private readonly logger: StorageLogger,
+    db: SqliteDatabase,
+    private readonly logger: Logger,
     private readonly now: () => number,
     /** What a server that changed nothing gets. */
     readonly defaults: Readonly<GuildSettings> = DEFAULT_GUILD_SETTINGS,

@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { AuditLog, type QuestionRecord, type Vote } from './audit.js';
 import { openDatabase, type OpenDatabaseOptions, type SqliteDatabase } from './database.js';
 import { toStorageError } from './errors.js';
-import { silentLogger, type StorageLogger } from './logger.js';
+import type { Logger } from '../core/types.js';
+import { silentLogger } from '../core/silentLogger.js';
 import { DAY_MS, decideRateLimit, type RateLimitDecision } from './rateLimits.js';
 import { Reports, type Report, type ReportOptions } from './reports.js';
 import { QuizStore, type NewQuiz, type QuizAnswerOutcome, type StoredQuiz } from './quizzes.js';
@@ -28,7 +29,7 @@ export const DEFAULT_PURGE_INTERVAL_MS = 60 * 60 * 1000;
 export interface StorageOptions extends OpenDatabaseOptions {
   /** Clock, ms since the epoch. Tests inject a fake one. Default `Date.now`. */
   now?: () => number;
-  logger?: StorageLogger;
+  logger?: Logger;
   /**
    * Delete expired audit rows at open and then every this many ms (the timer does not keep
    * the process alive). 0: only when `purgeExpired()` is called. Default one hour.
@@ -59,7 +60,7 @@ export class Storage {
   readonly file: string;
   readonly #db: SqliteDatabase;
   readonly #now: () => number;
-  readonly #logger: StorageLogger;
+  readonly #logger: Logger;
   readonly #settings: SettingsStore;
   readonly #audit: AuditLog;
   readonly #reports: Reports;

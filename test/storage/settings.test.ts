@@ -1,11 +1,8 @@
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  DEFAULT_GUILD_SETTINGS,
-  InvalidSettingsError,
-  type StorageLogger,
-} from '../../src/storage/index.js';
+import { DEFAULT_GUILD_SETTINGS, InvalidSettingsError } from '../../src/storage/index.js';
+import type { Logger } from '../../src/core/types.js';
 import { open, tempDir } from './helpers.js';
 
 describe('guild settings', () => {
@@ -106,14 +103,14 @@ describe('guild settings', () => {
     raw.prepare('UPDATE guild_settings SET overrides = ?').run(JSON.stringify({ cooldownSeconds: 20, dailyCap: -5 }));
     raw.close();
 
-    const logger = { info: vi.fn(), warn: vi.fn() } satisfies StorageLogger;
+    const logger = { debug: vi.fn(), info: vi.fn(), warn: vi.fn(), error: vi.fn() } satisfies Logger;
     const second = open(dir, { logger });
     expect(second.getSettings('g1')).toEqual({ ...DEFAULT_GUILD_SETTINGS, cooldownSeconds: 20 });
     expect(logger.warn).toHaveBeenCalledWith({ guildId: 'g1', key: 'dailyCap' }, expect.any(String));
   });
 
   it('accepts a pino logger', () => {
-    const logger: StorageLogger = pino({ enabled: false });
+    const logger: Logger = pino({ enabled: false });
     expect(() => open(tempDir(), { logger }).getSettings('g1')).not.toThrow();
   });
 });

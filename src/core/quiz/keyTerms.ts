@@ -14,6 +14,7 @@
 import type { SearchState } from '../retrieve/searchState.js';
 import { foldWhitespace } from '../answer/makePassage.js';
 import { toTerm } from '../text/terms.js';
+import { HTML_TAG } from '../summarise/scope.js';
 
 export type TermKind = 'name' | 'number' | 'code' | 'phrase';
 
@@ -57,7 +58,6 @@ const PHRASE_STARTERS = new Set([
 
 const TOKEN = /[\p{L}\p{N}](?:[\p{L}\p{N}_]|[.'’+-](?=[\p{L}\p{N}]))*/gu;
 const CODE_SPAN = /`[^`]+`/g;
-const HTML_TAG = /<\/?[a-z][^>]*>/gi;
 const NUMBER = /^\d+(?:[.,]\d+)*$/;
 const POSSESSIVE = /['’]s$/u;
 const CAPITALISED = /^\p{Lu}/u;

@@ -11,7 +11,8 @@ import { words } from '../text/terms.js';
 export const MIN_QUOTABLE_WORDS = 6;
 /** Share of a sentence's characters that may be HTML tags (tables written as HTML are not prose). */
 const MAX_MARKUP_SHARE = 0.3;
-const HTML_TAG = /<\/?[a-z][^>]*>/gi;
+/** An HTML tag (raw HTML tables in Markdown): counted as markup, never quoted as words. */
+export const HTML_TAG = /<\/?[a-z][^>]*>/gi;
 
 export interface ScopeSection {
   /** Index into the corpus's documents. */

@@ -18,13 +18,10 @@ import type { SearchState } from '../retrieve/searchState.js';
 import { passageFromSentences } from '../answer/makePassage.js';
 import { resolveScope, type ScopeSection } from './scope.js';
 import { allocateSentences } from './allocateSentences.js';
+import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../limits.js';
 import { centrality } from './centrality.js';
 import { featuresOf, nearDuplicate, similarity, type SentenceFeatures } from './similarity.js';
 
-/** Sentences in a summary unless asked otherwise. */
-export const DEFAULT_SUMMARY_SENTENCES = 5;
-/** Most sentences one summary may quote (asking for more gets this many). */
-export const MAX_SUMMARY_SENTENCES = 20;
 /**
  * Beyond this many quotable sentences in scope, centrality uses term overlap only: embedding
  * a whole large corpus for one summary would take longer than a person waits and would flush

@@ -1,6 +1,6 @@
 import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
 import { performance } from 'node:perf_hooks';
-import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../../core/summarise/summarise.js';
+import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../../core/limits.js';
 import { deferDelay, withDeadline } from '../deadline.js';
 import { summaryReply } from '../format/summary.js';
 import { answerChannel } from '../guards/index.js';

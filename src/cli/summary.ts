@@ -14,6 +14,7 @@ import type { CorpusChoice } from './openEngine.js';
 import { documentOption, engineCommand, intOption, parseCommandLine } from './command.js';
 import { formatPassage } from './format.js';
 import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../core/limits.js';
+import { NOTHING_TO_SUMMARISE } from '../core/summarise/summarise.js';
 
 export const USAGE = `Usage: npm run summary -- [options]
 
@@ -62,7 +63,7 @@ export const main = engineCommand<SummaryArgs>({
     const title = args.document ? documents.find((d) => d.id === args.document)!.title : documents.map((d) => d.title).join('; ');
     const where = args.section === undefined ? '' : ` — §${args.section} ${engine.sections().find((s) => s.number === args.section && (args.document === undefined || s.documentId === args.document))!.title}`;
     io.stdout(`Summary of “${title}”${where}\n\n`);
-    if (summary.passages.length === 0) io.stdout('There is no sentence here that reads well on its own (only code, lists or headings).\n');
+    if (summary.passages.length === 0) io.stdout(NOTHING_TO_SUMMARISE + '\n');
     else io.stdout(summary.passages.map((p, i) => formatPassage(p, i, { showDocument })).join('\n\n') + '\n');
     return EXIT.ok;
   },

@@ -4,14 +4,15 @@
  * the one log line per question.
  */
 import { performance } from 'node:perf_hooks';
-import { MessageFlags, type RepliableInteraction } from 'discord.js';
+import type { RepliableInteraction } from 'discord.js';
 import type { Answer } from '../core/types.js';
-import { answerReply, normaliseQuestion, questionHash, type AnswerReply } from './format/answer.js';
+import { answerReply, questionHash, type AnswerReply } from './format/answer.js';
+import { foldWhitespace } from './format/text.js';
 import { UserError } from './errors.js';
 import { citedSections } from './format/citation.js';
 import { IN_FLIGHT_MESSAGE, memberKey } from './guards/rateLimit.js';
 import type { BotContext, BotDeps } from './types.js';
-import { deferDelay, withDeadline } from './deadline.js';
+import { withInteractionDeadline } from './deadline.js';
 import { send } from './respond.js';
 
 export interface QuestionContext {
@@ -33,8 +34,8 @@ export interface AnsweredQuestion {
 
 /**
  * A new question (offset 0) holds its member's in-flight mark until it is answered and
- * recorded: the mark is taken before the first `await`, so in the same turn of the event
- * loop as the rate-limit guard that checked it.
+ * recorded. The mark is tested and taken in one synchronous step before the first `await`,
+ * so two questions of one member can never both get past it.
  */
 export async function answerQuestion(deps: BotContext, question: string, offset: number, context: QuestionContext): Promise<AnsweredQuestion> {
   const key = offset === 0 ? memberKey(context.guildId, context.userId) : null;
@@ -44,7 +45,7 @@ export async function answerQuestion(deps: BotContext, question: string, offset:
   }
   try {
     const { engine, config } = deps;
-    const asked = normaliseQuestion(question);
+    const asked = foldWhitespace(question);
     const started = performance.now();
     const answer = await engine.ask(asked, { top: config.PASSAGES_PER_ANSWER, offset });
     const engineMs = performance.now() - started;
@@ -121,11 +122,7 @@ export async function answerInteraction(
     userId: interaction.user.id,
     receivedAt: performance.now(),
   };
-  const result = await withDeadline(
-    answerQuestion(deps, question, options.offset, context),
-    deferDelay(interaction.createdTimestamp, deps.config.DEFER_AFTER_MS),
-    () => interaction.deferReply(options.private ? { flags: MessageFlags.Ephemeral } : {}),
-  );
+  const result = await withInteractionDeadline(interaction, deps.config.DEFER_AFTER_MS, options.private, answerQuestion(deps, question, options.offset, context));
   await send(interaction, result.reply, options.private);
   logQuestion(deps, question, result, context);
 }

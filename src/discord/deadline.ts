@@ -5,6 +5,7 @@
  * spent queued behind other work counts too), the bot defers ("thinking…") and edits the
  * reply when the answer arrives.
  */
+import { MessageFlags } from 'discord.js';
 
 /**
  * Waits for `work`; if it has not settled after `waitMs`, runs `onSlow` (a defer, or a
@@ -23,6 +24,19 @@ export async function withDeadline<T>(work: Promise<T>, waitMs: number, onSlow: 
   const outcome = first === late ? (await onSlow(), await settled) : first;
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
+}
+
+/**
+ * `work` for an interaction within Discord's deadline: when it is slow, the reply is
+ * deferred (privately when it will be private) and the answer edited in later.
+ */
+export function withInteractionDeadline<T>(
+  interaction: { createdTimestamp: number; deferReply(options: { flags?: MessageFlags.Ephemeral }): Promise<unknown> },
+  deferAfterMs: number,
+  isPrivate: boolean,
+  work: Promise<T>,
+): Promise<T> {
+  return withDeadline(work, deferDelay(interaction.createdTimestamp, deferAfterMs), () => interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {}));
 }
 
 /**

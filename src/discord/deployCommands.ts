@@ -30,7 +30,7 @@ export async function deployCommands({ rest, applicationId, guildId }: DeployOpt
   return { applicationId: appId, guildId: guildId ?? null, registered };
 }
 
-export function describeDeploy(result: DeployResult): string {
+function describeDeploy(result: DeployResult): string {
   const names = result.registered.map((c) => `/${c.name}`).join(', ');
   return result.guildId
     ? `Registered ${result.registered.length} commands (${names}) in server ${result.guildId}: they are available there now.`

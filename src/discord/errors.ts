@@ -27,7 +27,7 @@ export class UserError extends Error {
 const USER_FACING: ReadonlySet<VerbatimErrorCode> = new Set(['EMPTY_QUESTION', 'QUESTION_TOO_LONG', 'UNKNOWN_SECTION', 'UNKNOWN_DOCUMENT']);
 
 /** The error as a UserError when the user can act on it, else undefined. */
-export function asUserError(error: unknown): UserError | undefined {
+function asUserError(error: unknown): UserError | undefined {
   if (error instanceof UserError) return error;
   if (error instanceof VerbatimError && USER_FACING.has(error.code)) return new UserError(error.code.toLowerCase().replaceAll('_', '-'), error.message);
   return undefined;

@@ -16,7 +16,7 @@ import { closedQuizMessage, quizClosedLine } from './format/quiz.js';
 import type { Scheduler } from './scheduler.js';
 import type { BotDeps } from './types.js';
 
-export type CloseReason = 'time' | 'overdue' | 'stale';
+type CloseReason = 'time' | 'overdue' | 'stale';
 
 export class QuizRunner {
   readonly #timers = new Map<number, () => void>();

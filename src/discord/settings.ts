@@ -4,6 +4,7 @@
  * and the defaults apply (answers everywhere, Manage Server moderates).
  */
 import { resolveDefaults, type GuildSettings } from '../storage/index.js';
+import type { Invocation } from './guards/index.js';
 import type { BotDeps } from './types.js';
 
 /** Defaults without storage, by MAX_QUESTION_LENGTH (the one default the environment sets). */
@@ -15,6 +16,16 @@ function defaultsFor(deps: BotDeps): GuildSettings {
   let defaults = deps.storage?.defaultSettings ?? envDefaults.get(max);
   if (!defaults) envDefaults.set(max, (defaults = resolveDefaults({ maxQuestionLength: max })));
   return { ...defaults, answerChannels: [...defaults.answerChannels] };
+}
+
+/** Settings already read for an invocation: its guards all consult them, and one read (a query and a validation) is enough. */
+const byInvocation = new WeakMap<Invocation, GuildSettings>();
+
+/** The settings of the server an invocation happens in, read once per invocation. */
+export function invocationSettings(invocation: Invocation, deps: BotDeps): GuildSettings {
+  let settings = byInvocation.get(invocation);
+  if (!settings) byInvocation.set(invocation, (settings = guildSettings(deps, invocation.guildId)));
+  return settings;
 }
 
 export function guildSettings(deps: BotDeps, guildId: string | null): GuildSettings {

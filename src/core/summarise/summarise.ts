@@ -22,6 +22,9 @@ import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../limits.js';
 import { centrality } from './centrality.js';
 import { featuresOf, nearDuplicate, similarity, type SentenceFeatures } from './similarity.js';
 
+/** What adapters say when a scope has nothing a summary could quote. */
+export const NOTHING_TO_SUMMARISE = 'There is no sentence here that reads well on its own (only code, lists or headings).';
+
 /**
  * Beyond this many quotable sentences in scope, centrality uses term overlap only: embedding
  * a whole large corpus for one summary would take longer than a person waits and would flush

@@ -3,7 +3,7 @@ import { MAX_QUESTION_CHARS } from '../../core/limits.js';
 import { InvalidSettingsError, SETTINGS_LIMITS, type GuildSettings, type GuildSettingsPatch } from '../../storage/index.js';
 import { UserError } from '../errors.js';
 import { settingsEmbed } from '../format/settings.js';
-import { formatSeconds } from '../format/time.js';
+import { formatWait } from '../format/time.js';
 import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
 import { send } from '../respond.js';
 import { defineCommand, type ArgsOf } from './types.js';
@@ -102,7 +102,7 @@ function change(args: ConfigArgs, current: GuildSettings): { patch: GuildSetting
       return { patch: { answerChannels: channels }, said: `I answer in ${channels.length ? channels.map((id) => `<#${id}>`).join(', ') : 'every channel'}.` };
     }
     case 'cooldown':
-      return { patch: { cooldownSeconds: args.seconds }, said: args.seconds === 0 ? 'The cooldown is off.' : `Members wait ${formatSeconds(args.seconds)} between questions.` };
+      return { patch: { cooldownSeconds: args.seconds }, said: args.seconds === 0 ? 'The cooldown is off.' : `Members wait ${formatWait(args.seconds)} between questions.` };
     case 'daily-cap':
       return { patch: { dailyCap: args.questions === 0 ? null : args.questions }, said: args.questions === 0 ? 'There is no daily cap.' : `Members may ask ${args.questions} questions a day.` };
     case 'visibility':
@@ -110,7 +110,7 @@ function change(args: ConfigArgs, current: GuildSettings): { patch: GuildSetting
     case 'moderator-role':
       return { patch: { moderatorRoleId: args.role ?? null }, said: args.role ? `Members with <@&${args.role}> may moderate, besides Manage Server.` : 'Only members with Manage Server may moderate.' };
     case 'quiz-duration':
-      return { patch: { quizDurationSeconds: args.seconds }, said: `Quizzes stay open ${formatSeconds(args.seconds)}.` };
+      return { patch: { quizDurationSeconds: args.seconds }, said: `Quizzes stay open ${formatWait(args.seconds)}.` };
     case 'question-length':
       return { patch: { maxQuestionLength: args.characters }, said: `Questions may be up to ${args.characters.toLocaleString('en')} characters long.` };
     case 'retention':

@@ -27,7 +27,7 @@ export const help = defineCommand({
         ? [
             '',
             '**For moderators**',
-            '`/config` where I answer, cooldown, daily cap, public or private answers, moderator role, quiz duration',
+            '`/config` where I answer, cooldown, daily cap, public or private answers, moderator role, quiz duration, question length, how long questions are kept',
             '`/report` what members asked, what went unanswered, feedback (`csv:True` for a spreadsheet)',
             '`/reindex` pick up changed documents without a restart',
           ]

@@ -22,4 +22,4 @@ export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.data.name === name);
 }
 
-export { toJSON, readArgs, type Command, type CommandDefinition, type ArgsOf } from './types.js';
+export { toJSON, readArgs } from './types.js';

@@ -25,7 +25,7 @@ function value(documentIndex: number, s: SectionInfo): string {
   return `${documentIndex}:${s.number}`;
 }
 
-export function sectionChoices(deps: BotDeps, typed: string): ApplicationCommandOptionChoiceData<string>[] {
+function sectionChoices(deps: BotDeps, typed: string): ApplicationCommandOptionChoiceData<string>[] {
   const documents = deps.engine.documents();
   const showDocument = documents.length > 1;
   const words = typed.toLowerCase().replace(/§/g, ' ').split(/\s+/).filter(Boolean);

@@ -1,7 +1,7 @@
-import { ApplicationCommandOptionType, MessageFlags } from 'discord.js';
+import { ApplicationCommandOptionType } from 'discord.js';
 import { performance } from 'node:perf_hooks';
 import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../../core/limits.js';
-import { deferDelay, withDeadline } from '../deadline.js';
+import { withInteractionDeadline } from '../deadline.js';
 import { summaryReply } from '../format/summary.js';
 import { answerChannel } from '../guards/index.js';
 import { send } from '../respond.js';
@@ -36,10 +36,11 @@ export const summary = defineCommand({
     const target = section !== undefined ? resolveSection(ctx, section) : undefined;
     const isPrivate = asked ?? guildSettings(ctx, interaction.guildId).visibility === 'private';
     const sentences = length ?? DEFAULT_SUMMARY_SENTENCES;
-    const result = await withDeadline(
+    const result = await withInteractionDeadline(
+      interaction,
+      ctx.config.DEFER_AFTER_MS,
+      isPrivate,
       ctx.engine.summarise({ ...(target ? { documentId: target.documentId, section: target.section } : {}), sentences }),
-      deferDelay(interaction.createdTimestamp, ctx.config.DEFER_AFTER_MS),
-      () => interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {}),
     );
     const documents = ctx.engine.documents();
     const showDocument = documents.length > 1 && !target;

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto';
 import { DISCORD_LIMITS } from '../constants.js';
 
-export const CUSTOM_ID_VERSION = 'v1';
+const CUSTOM_ID_VERSION = 'v1';
 
 export type CustomId =
   /** The next passages for the question shown on the message. */

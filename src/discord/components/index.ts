@@ -4,6 +4,7 @@
  */
 import type { ButtonInteraction } from 'discord.js';
 import { answerInteraction } from '../answering.js';
+import { VerbatimError } from '../../core/errors.js';
 import { contentsPage } from '../commands/sections.js';
 import { quotePage } from '../commands/quote.js';
 import { readQuestion, questionHash } from '../format/answer.js';
@@ -75,8 +76,10 @@ const quoteNavigation: ComponentHandler<'quote-page'> = {
     let payload = null;
     try {
       payload = document ? quotePage(deps, { documentId: document.id, section: id.section, paragraph: id.paragraph }, id.page, id.textHash) : null;
-    } catch {
-      payload = null; // the section is gone: the button expired
+    } catch (error) {
+      // The section or document is gone since the button was made: it expired. Anything else is a bug.
+      if (!(error instanceof VerbatimError) || (error.code !== 'UNKNOWN_SECTION' && error.code !== 'UNKNOWN_DOCUMENT')) throw error;
+      payload = null;
     }
     if (!payload) return sendPrivately(interaction, EXPIRED.quote);
     await interaction.update({ ...payload, allowedMentions: NO_MENTIONS });

@@ -45,7 +45,7 @@ export function onInteraction(deps: BotContext): (interaction: Interaction) => P
 }
 
 /** Expected failures: the message, privately. Anything else: an apology with an error id that is also in the log. */
-export async function reportFailure(interaction: RepliableInteraction, error: unknown, deps: BotContext, name: string): Promise<void> {
+async function reportFailure(interaction: RepliableInteraction, error: unknown, deps: BotContext, name: string): Promise<void> {
   const fields = { interaction: name, guildId: interaction.guildId, channelId: interaction.channelId, userId: interaction.user.id };
   const content = failureMessage(error, deps.logger, fields);
   try {

@@ -18,7 +18,7 @@ import type { BotContext } from '../types.js';
 import { invocationOfMessage } from './invocation.js';
 
 /** Guards for questions asked in messages (the same as /ask's). */
-export const messageGuards: readonly Guard[] = [answerChannel, questionLength, rateLimit];
+const messageGuards: readonly Guard[] = [answerChannel, questionLength, rateLimit];
 
 const QUESTION_WORDS = /^(who|whom|whose|what|which|when|where|why|how|is|are|was|were|do|does|did|can|could|should|would|will|shall|may|might|has|have|had)\b/i;
 

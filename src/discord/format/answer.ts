@@ -38,13 +38,9 @@ export interface AnswerReply {
   shown: Passage[];
 }
 
-/** The question key used by the buttons: folded white space. */
-export function normaliseQuestion(question: string): string {
-  return foldWhitespace(question);
-}
-
+/** The question key the buttons carry: a hash of the question with its white space folded. */
 export function questionHash(question: string): string {
-  return shortHash(normaliseQuestion(question));
+  return shortHash(foldWhitespace(question));
 }
 
 function questionLine(question: string): { line: string; complete: boolean } {
@@ -80,10 +76,10 @@ function footerText(documents: string[], suffix: string): string {
 }
 
 export function answerReply(input: AnswerReplyInput): AnswerReply {
-  const question = normaliseQuestion(input.question);
+  const question = foldWhitespace(input.question);
   const { line, complete } = questionLine(question);
   const { answer, offset, showDocument } = input;
-  const hash = shortHash(question);
+  const hash = questionHash(question);
   const feedback = feedbackButtons(hash, input.questionId ?? 0);
 
   if (!answer.answered) {

@@ -14,7 +14,7 @@ export function quotePages(passages: readonly Passage[], pageChars = PAGE_CHARS)
 }
 
 /** The table of contents, one line per section, indented by level; a header per document when there are several. */
-export function contentsLines(sections: readonly SectionInfo[], showDocument: boolean): string[] {
+function contentsLines(sections: readonly SectionInfo[], showDocument: boolean): string[] {
   const lines: string[] = [];
   let document: string | undefined;
   for (const s of sections) {

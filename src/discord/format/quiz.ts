@@ -64,7 +64,7 @@ function members(userIds: readonly string[]): string {
 }
 
 /** Who got it right, in one line. */
-export function resultSummary(answers: readonly QuizAnswer[]): string {
+function resultSummary(answers: readonly QuizAnswer[]): string {
   const right = answers.filter((a) => a.correct).map((a) => a.userId);
   if (answers.length === 0) return 'Nobody answered this time.';
   if (right.length === 0) return `Nobody got it right this time (${answers.length} answered).`;

@@ -2,7 +2,7 @@
 import type { APIEmbed } from 'discord.js';
 import type { GuildSettings } from '../../storage/index.js';
 import { COLORS } from '../constants.js';
-import { formatSeconds } from './time.js';
+import { formatWait } from './time.js';
 
 export function settingsEmbed(settings: GuildSettings): APIEmbed {
   const channels = settings.answerChannels.length ? settings.answerChannels.map((id) => `<#${id}>`).join(', ') : 'Every channel I can see';
@@ -13,10 +13,10 @@ export function settingsEmbed(settings: GuildSettings): APIEmbed {
       { name: 'Answer channels', value: channels.length > 1024 ? `${settings.answerChannels.length} channels` : channels },
       { name: 'Moderators', value: `Members with Manage Server${settings.moderatorRoleId ? `, and the <@&${settings.moderatorRoleId}> role` : ''}`, inline: true },
       { name: 'Answers', value: settings.visibility === 'public' ? 'Public: in the channel' : 'Private: only the asker sees them', inline: true },
-      { name: 'Cooldown', value: settings.cooldownSeconds === 0 ? 'Off' : `${formatSeconds(settings.cooldownSeconds)} between questions`, inline: true },
+      { name: 'Cooldown', value: settings.cooldownSeconds === 0 ? 'Off' : `${formatWait(settings.cooldownSeconds)} between questions`, inline: true },
       { name: 'Daily cap', value: settings.dailyCap === null ? 'None' : `${settings.dailyCap} questions per member per day (UTC)`, inline: true },
       { name: 'Longest question', value: `${settings.maxQuestionLength.toLocaleString('en')} characters`, inline: true },
-      { name: 'Quiz duration', value: formatSeconds(settings.quizDurationSeconds), inline: true },
+      { name: 'Quiz duration', value: formatWait(settings.quizDurationSeconds), inline: true },
       { name: 'Question log kept for', value: `${settings.retentionDays} ${settings.retentionDays === 1 ? 'day' : 'days'}`, inline: true },
     ],
     footer: { text: 'Moderators are exempt from the cooldown and the daily cap. Change a setting with /config <setting>.' },

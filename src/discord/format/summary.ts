@@ -9,6 +9,7 @@ import { ANSWER_DESCRIPTION_CHARS, COLORS, DISCORD_LIMITS } from '../constants.j
 import type { MessagePayload } from '../respond.js';
 import { renderPassage } from './answer.js';
 import { truncateWords } from './text.js';
+import { NOTHING_TO_SUMMARISE } from '../../core/summarise/summarise.js';
 
 export interface SummaryReplyInput {
   /** e.g. `Summary of “Title”`, plain text. */
@@ -21,7 +22,7 @@ export function summaryReply({ title, passages, showDocument }: SummaryReplyInpu
   const heading = truncateWords(title, DISCORD_LIMITS.embedTitle);
   if (passages.length === 0) {
     return {
-      embeds: [{ color: COLORS.refusal, title: heading, description: 'There is no sentence here that reads well on its own (only code, lists or headings).' }],
+      embeds: [{ color: COLORS.refusal, title: heading, description: NOTHING_TO_SUMMARISE }],
       shown: 0,
     };
   }

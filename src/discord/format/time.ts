@@ -1,6 +1,6 @@
 /** Durations and times as members read them. */
 
-/** `7 s`, `3 min 20 s`, `5 h 12 min`: the wait before a member may ask again. */
+/** `7 s`, `3 min 20 s`, `5 h 12 min`: a wait, or a duration setting. */
 export function formatWait(seconds: number): string {
   const s = Math.max(1, Math.ceil(seconds));
   if (s < 60) return `${s} s`;
@@ -16,11 +16,4 @@ export function formatWait(seconds: number): string {
 /** A Discord timestamp tag (`<t:…:R>` shows "in 45 seconds" in each reader's language and zone). */
 export function discordTime(ms: number, style: 'R' | 'f' | 'T' = 'R'): string {
   return `<t:${Math.floor(ms / 1000)}:${style}>`;
-}
-
-/** `30 s`, `2 min`, `1 min 30 s`: a setting in seconds. */
-export function formatSeconds(seconds: number): string {
-  if (seconds < 60) return `${seconds} s`;
-  const rest = seconds % 60;
-  return `${Math.floor(seconds / 60)} min${rest ? ` ${rest} s` : ''}`;
 }

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { guildSettings } from '../settings.js';
+import { invocationSettings } from '../settings.js';
 import type { Guard } from './index.js';
 
 /** How many channels a refusal names before "and N more". */
@@ -11,7 +11,7 @@ const NAMED_CHANNELS = 5;
  */
 export const answerChannel: Guard = (invocation, ctx) => {
   if (!invocation.guildId) return null;
-  const channels = guildSettings(ctx, invocation.guildId).answerChannels;
+  const channels = invocationSettings(invocation, ctx).answerChannels;
   if (channels.length === 0 || channels.includes(invocation.channelId)) return null;
   if (invocation.parentChannelId && channels.includes(invocation.parentChannelId)) return null;
   const named = channels.slice(0, NAMED_CHANNELS).map((id) => `<#${id}>`);

@@ -1,6 +1,6 @@
 import { PermissionFlagsBits } from 'discord.js';
 import { UserError } from '../errors.js';
-import { guildSettings } from '../settings.js';
+import { invocationSettings } from '../settings.js';
 import type { BotDeps } from '../types.js';
 import type { Guard, Invocation } from './index.js';
 
@@ -17,7 +17,7 @@ export function isModerator(invocation: Invocation, deps: BotDeps): boolean {
   if (isBotOwner(invocation, deps)) return true;
   if (!invocation.guildId) return false;
   if (invocation.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) return true;
-  const role = guildSettings(deps, invocation.guildId).moderatorRoleId;
+  const role = invocationSettings(invocation, deps).moderatorRoleId;
   return role !== null && invocation.roleIds.includes(role);
 }
 
@@ -28,7 +28,7 @@ export function isModerator(invocation: Invocation, deps: BotDeps): boolean {
  */
 export const moderatorOnly: Guard = (invocation, ctx) => {
   if (isModerator(invocation, ctx)) return null;
-  const role = invocation.guildId ? guildSettings(ctx, invocation.guildId).moderatorRoleId : null;
+  const role = invocation.guildId ? invocationSettings(invocation, ctx).moderatorRoleId : null;
   return new UserError(
     'moderators-only',
     `Only moderators can do that: members with the Manage Server permission${role ? ` or the <@&${role}> role` : ''}.`,

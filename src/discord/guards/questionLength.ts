@@ -1,5 +1,5 @@
 import { UserError } from '../errors.js';
-import { guildSettings } from '../settings.js';
+import { invocationSettings } from '../settings.js';
 import type { Guard } from './index.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Guard } from './index.js';
  */
 export const questionLength: Guard = (invocation, ctx) => {
   const length = invocation.question?.length ?? 0;
-  const max = guildSettings(ctx, invocation.guildId).maxQuestionLength;
+  const max = invocationSettings(invocation, ctx).maxQuestionLength;
   if (length <= max) return null;
   return new UserError(
     'question-too-long',

@@ -17,8 +17,8 @@ export const IN_FLIGHT_MESSAGE = "I'm still answering your previous question. As
  *
  * The in-flight check closes the gap the storage check leaves: a question counts once it is
  * recorded, after its answer, so two questions sent together would both pass the cooldown.
- * `answerQuestion` marks the member in flight synchronously, in the same turn of the event
- * loop as this guard, so no other question of theirs can slip in between.
+ * This check refuses early; the one that guarantees it is in `answerQuestion`, which tests
+ * and marks the member in flight in one synchronous step.
  */
 export const rateLimit: Guard = (invocation, ctx) => {
   if (ctx.questionsInFlight.has(memberKey(invocation.guildId, invocation.userId))) {

@@ -61,19 +61,20 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
   return shared / (a.size + b.size - shared);
 }
 
-/**
- * Blended similarity in [-1, 1]: `vectorWeight` of embedding cosine plus the rest of lexical
- * cosine; lexical alone when either sentence has no embedding.
- */
-export function similarity(a: SentenceFeatures, b: SentenceFeatures, vectorWeight: number): number {
-  const lexical = sparseDot(a.lexical, b.lexical);
-  if (!a.vector || !b.vector) return lexical;
-  return vectorWeight * denseDot(a.vector, b.vector) + (1 - vectorWeight) * lexical;
-}
-
 /** Whether two sentences say nearly the same thing (see NEAR_DUPLICATE). */
 export function nearDuplicate(a: SentenceFeatures, b: SentenceFeatures): boolean {
-  if (jaccard(a.terms, b.terms) >= NEAR_DUPLICATE.jaccard) return true;
-  const cosine = a.vector && b.vector ? denseDot(a.vector, b.vector) : sparseDot(a.lexical, b.lexical);
-  return cosine >= NEAR_DUPLICATE.cosine;
+  return compare(a, b, 0).nearDuplicate;
+}
+
+/**
+ * Two sentences compared: whether they are near-duplicates, and their blended similarity in
+ * [-1, 1] (`vectorWeight` of embedding cosine plus the rest of lexical cosine; lexical alone
+ * when either has no embedding). One computation of each dot product serves both: MMR asks
+ * both of every candidate after every pick.
+ */
+export function compare(a: SentenceFeatures, b: SentenceFeatures, vectorWeight: number): { nearDuplicate: boolean; similarity: number } {
+  const lexical = sparseDot(a.lexical, b.lexical);
+  const dense = a.vector && b.vector ? denseDot(a.vector, b.vector) : undefined;
+  const nearDuplicate = jaccard(a.terms, b.terms) >= NEAR_DUPLICATE.jaccard || (dense ?? lexical) >= NEAR_DUPLICATE.cosine;
+  return { nearDuplicate, similarity: dense === undefined ? lexical : vectorWeight * dense + (1 - vectorWeight) * lexical };
 }

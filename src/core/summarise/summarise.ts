@@ -20,7 +20,7 @@ import { resolveScope, type ScopeSection } from './scope.js';
 import { allocateSentences } from './allocateSentences.js';
 import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../limits.js';
 import { centrality } from './centrality.js';
-import { featuresOf, nearDuplicate, similarity, type SentenceFeatures } from './similarity.js';
+import { compare, featuresOf, type SentenceFeatures } from './similarity.js';
 
 /** What adapters say when a scope has nothing a summary could quote. */
 export const NOTHING_TO_SUMMARISE = 'There is no sentence here that reads well on its own (only code, lists or headings).';
@@ -31,9 +31,6 @@ export const NOTHING_TO_SUMMARISE = 'There is no sentence here that reads well o
  * the engine's sentence-vector cache.
  */
 export const MAX_EMBEDDED_SENTENCES = 5000;
-
-/** Scores a group of sentences (higher is more central), in the group's order. */
-export type CentralityHook = (group: readonly SentenceFeatures[], vectorWeight: number) => number[];
 
 /**
  * Tuning of the summariser. The defaults were chosen by measurement on the seed and the readline
@@ -46,30 +43,18 @@ export type CentralityHook = (group: readonly SentenceFeatures[], vectorWeight: 
  * readline), with low redundancy (max Jaccard 0.10-0.18 where lead sentences reach 0.53).
  * Without allocation a seed summary covers 3 of 5 sections instead of 4.
  */
-export interface SummaryTuning {
+export const SUMMARY_TUNING = {
   /** Weight of embedding cosine against lexical cosine in sentence similarity (0..1). */
-  vectorWeight: number;
-  /** MMR trade-off: weight of centrality against novelty (1 = centrality only). */
-  relevanceWeight: number;
-  /** Share of a sentence's centrality measured within its own section, the rest within the whole scope. */
-  sectionWeight: number;
-  /** Split the sentences across sections by length (true) or pick from the whole scope at once. */
-  allocateBySection: boolean;
-  centrality: CentralityHook;
-}
-
-export const DEFAULT_SUMMARY_TUNING: SummaryTuning = {
   vectorWeight: 0.5,
+  /** MMR trade-off: weight of centrality against novelty (1 = centrality only). */
   relevanceWeight: 0.7,
+  /** Share of a sentence's centrality measured within its own section, the rest within the whole scope. */
   sectionWeight: 0.5,
-  allocateBySection: true,
-  centrality,
-};
+} as const;
 
 export interface SummaryDeps {
   /** Embeds sentences of the table (by index), in one batch; without it, similarity is lexical. */
   sentenceVectors?: (ids: number[]) => Promise<Map<number, Float32Array>>;
-  tuning?: Partial<SummaryTuning>;
 }
 
 /** Clamps a requested sentence count into 1..MAX_SUMMARY_SENTENCES. */
@@ -89,16 +74,17 @@ export interface ScoredScope {
  * Centrality of every quotable sentence in `scope`, scaled to [0, 1]. Synchronous: with no
  * `vectors` it ranks by term overlap alone (the quiz does, as it never waits for the model).
  */
-export function rankScope(state: SearchState, scope: readonly ScopeSection[], vectors: Map<number, Float32Array> | undefined, tuning: SummaryTuning = DEFAULT_SUMMARY_TUNING): ScoredScope {
+export function rankScope(state: SearchState, scope: readonly ScopeSection[], vectors: Map<number, Float32Array> | undefined): ScoredScope {
+  const tuning = SUMMARY_TUNING;
   const sections = scope.map((s) => ({ ...s, sentences: s.sentences.map((id) => featuresOf(state, id, vectors?.get(id))) }));
   const all = sections.flatMap((s) => s.sentences);
-  const global = tuning.centrality(all, tuning.vectorWeight);
+  const global = centrality(all, tuning.vectorWeight);
   const raw = new Map<number, number>();
   all.forEach((f, i) => raw.set(f.id, global[i]!));
   for (const s of sections) {
     // A section of one sentence says nothing about what is central in it.
     if (s.sentences.length < 2) continue;
-    const local = tuning.centrality(s.sentences, tuning.vectorWeight);
+    const local = centrality(s.sentences, tuning.vectorWeight);
     s.sentences.forEach((f, i) => raw.set(f.id, tuning.sectionWeight * local[i]! + (1 - tuning.sectionWeight) * raw.get(f.id)!));
   }
   // Scale to [0, 1] so centrality and similarity trade off on one scale in MMR.
@@ -113,25 +99,18 @@ export function rankScope(state: SearchState, scope: readonly ScopeSection[], ve
   return { sections, centrality: scaled };
 }
 
-/** `rankScope` with sentence embeddings, when the caller can embed and the scope is not too large. */
-export async function scoreScope(state: SearchState, options: SummaryOptions, deps: SummaryDeps = {}): Promise<ScoredScope> {
-  const tuning = { ...DEFAULT_SUMMARY_TUNING, ...deps.tuning };
+export async function summarise(state: SearchState, options: SummaryOptions = {}, deps: SummaryDeps = {}): Promise<Summary> {
+  const tuning = SUMMARY_TUNING;
+  const k = summaryLength(options.sentences);
   const scope = resolveScope(state, options);
   const ids = scope.flatMap((s) => s.sentences);
+  // Embeddings when the caller can embed and the scope is not too large; else term overlap alone.
   const vectors = deps.sentenceVectors && ids.length > 0 && ids.length <= MAX_EMBEDDED_SENTENCES ? await deps.sentenceVectors(ids) : undefined;
-  return rankScope(state, scope, vectors, tuning);
-}
-
-export async function summarise(state: SearchState, options: SummaryOptions = {}, deps: SummaryDeps = {}): Promise<Summary> {
-  const tuning = { ...DEFAULT_SUMMARY_TUNING, ...deps.tuning };
-  const k = summaryLength(options.sentences);
-  const scored = await scoreScope(state, options, deps);
+  const scored = rankScope(state, scope, vectors);
   const { sections } = scored;
 
-  // Seats per section (or one pool for the whole scope).
-  const seats = tuning.allocateBySection
-    ? allocateSentences(sections.map((s) => s.length), sections.map((s) => s.sentences.length), k)
-    : sections.map(() => Infinity);
+  // Seats per section, in proportion to their length.
+  const seats = allocateSentences(sections.map((s) => s.length), sections.map((s) => s.sentences.length), k);
 
   const chosen: SentenceFeatures[] = [];
   const taken = new Set<number>();
@@ -155,8 +134,9 @@ export async function summarise(state: SearchState, options: SummaryOptions = {}
     for (const s of sections) {
       for (const g of s.sentences) {
         if (taken.has(g.id)) continue;
-        if (nearDuplicate(f, g)) taken.add(g.id);
-        else redundancy.set(g.id, Math.max(redundancy.get(g.id) ?? 0, similarity(f, g, tuning.vectorWeight)));
+        const pair = compare(f, g, tuning.vectorWeight);
+        if (pair.nearDuplicate) taken.add(g.id);
+        else redundancy.set(g.id, Math.max(redundancy.get(g.id) ?? 0, pair.similarity));
       }
     }
     return true;

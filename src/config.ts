@@ -6,6 +6,7 @@ import 'dotenv/config';
 import path from 'node:path';
 import { z } from 'zod';
 import { BUNDLED_MODEL, DEFAULT_CACHE_DIR, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, PROJECT_ROOT } from './core/paths.js';
+import { DEFAULT_GUILD_SETTINGS, SETTINGS_LIMITS } from './storage/settings.js';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
@@ -98,7 +99,7 @@ export const botSchema = engineSchema.merge(discordSchema).extend({
   /** Passages per answer and per "More passages" page. */
   PASSAGES_PER_ANSWER: int(1, 10, 3),
   /** Longest question the bot accepts, in characters. */
-  MAX_QUESTION_LENGTH: int(10, 2000, 500),
+  MAX_QUESTION_LENGTH: int(SETTINGS_LIMITS.maxQuestionLength.min, SETTINGS_LIMITS.maxQuestionLength.max, DEFAULT_GUILD_SETTINGS.maxQuestionLength),
   /** Defer an interaction (Discord's "thinking…") when its answer is not ready after this long. */
   DEFER_AFTER_MS: int(0, 2500, 1000),
   /**

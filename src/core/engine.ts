@@ -58,6 +58,8 @@ export class Verbatim implements VerbatimEngine {
     private readonly embedder: Embedder,
     private readonly options: Required<Pick<VerbatimOptions, 'corpus' | 'indexDir' | 'chunker' | 'rebuild'>> & VerbatimOptions,
     private readonly logger: Logger,
+    /** Why `open` had to build the index (missing, out of date, damaged), or undefined when it loaded a current one. */
+    readonly rebuiltBecause?: string,
   ) {}
 
   /** Loads the model and the corpus, then the index (building it when needed). */
@@ -77,8 +79,8 @@ export class Verbatim implements VerbatimEngine {
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
       const corpus = await readCorpusFiles(resolved.corpus, logger);
-      const state = await loadOrBuild(corpus, { model: embedderOptions.model, load: () => loading }, resolved, logger);
-      return new Verbatim(state, await loading, resolved, logger);
+      const { state, rebuiltBecause } = await loadOrBuild(corpus, { model: embedderOptions.model, load: () => loading }, resolved, logger);
+      return new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
     } catch (error) {
       await (await loading.catch(() => undefined))?.dispose();
       throw error;
@@ -177,7 +179,7 @@ export class Verbatim implements VerbatimEngine {
         if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
-        const state = await loadOrBuild(corpus, { model: this.embedder.model, load: async () => this.embedder }, { ...this.options, rebuild: 'always' }, this.logger);
+        const { state } = await loadOrBuild(corpus, { model: this.embedder.model, load: async () => this.embedder }, { ...this.options, rebuild: 'always' }, this.logger);
         this.state = state;
         return { changed: true, manifest: state.manifest, ms: performance.now() - started };
       } finally {
@@ -227,7 +229,7 @@ async function loadOrBuild(
   embedding: ModelHandle,
   options: { corpus: string; indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; onProgress?: ProgressHook },
   logger: Logger,
-): Promise<SearchState> {
+): Promise<{ state: SearchState; rebuiltBecause?: string }> {
   const build = async (why: string) => {
     // The parsers load only when an index has to be built: a start with a current index skips them.
     const { parseCorpusIsolated } = await import('./ingest/parseInChildProcess.js');
@@ -235,7 +237,7 @@ async function loadOrBuild(
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
     const built = await buildIndex(documents, await embedding.load(), { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, onProgress: options.onProgress });
-    return makeSearchState({ documents, ...built });
+    return { state: makeSearchState({ documents, ...built }), rebuiltBecause: why };
   };
   if (options.rebuild === 'always') return build('a rebuild was requested');
 
@@ -256,7 +258,7 @@ async function loadOrBuild(
         const sentences = sentenceTable(documents);
         if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, its documents ${sentences.length}`);
         const chunks = loaded.chunks.map((c) => ({ ...c, text: sentences.slice(c.firstSentence, c.lastSentence + 1).map((s) => s.text).join(' ') }));
-        return makeSearchState({ documents, sentences, chunks, vectors: loaded.vectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, manifest });
+        return { state: makeSearchState({ documents, sentences, chunks, vectors: loaded.vectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, manifest }) };
       }
     }
   } catch (error) {

@@ -55,11 +55,10 @@ export async function main(): Promise<number> {
 
     logger.info({ corpus: config.CORPUS_DIR, index: config.INDEX_DIR }, 'loading the model and the index');
     const started = performance.now();
-    const startedAt = Date.now();
     const engine = await Verbatim.open({ ...engineOptionsFrom(config), logger });
     closers.push(() => engine.close());
     logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
-    logIndex(logger, engine.manifest, startedAt);
+    logIndex(logger, engine.manifest, engine.rebuiltBecause);
 
     const bot = createBot({ engine, config, logger, storage });
     closers.push(() => bot.stop());
@@ -85,10 +84,10 @@ export async function main(): Promise<number> {
  * rebuilds an index that is missing or out of date (changed documents, model or chunking;
  * its warning just before says which) before the bot logs in.
  */
-function logIndex(logger: Logger, manifest: IndexManifest, startedAt: number): void {
-  const rebuilt = Date.parse(manifest.createdAt) >= startedAt - 1000;
-  const fields = { event: 'index', rebuilt, buildId: manifest.buildId, createdAt: manifest.createdAt, ...manifest.counts };
-  if (rebuilt) logger.warn(fields, 'the index was missing or out of date (see the warning above), so it was rebuilt at start-up; answers use the documents as they are now');
+function logIndex(logger: Logger, manifest: IndexManifest, rebuiltBecause: string | undefined): void {
+  const rebuilt = rebuiltBecause !== undefined;
+  const fields = { event: 'index', rebuilt, ...(rebuilt ? { reason: rebuiltBecause } : {}), buildId: manifest.buildId, createdAt: manifest.createdAt, ...manifest.counts };
+  if (rebuilt) logger.warn(fields, 'the index was missing or out of date, so it was rebuilt at start-up; answers use the documents as they are now');
   else logger.info(fields, 'the index is up to date with the documents');
 }
 

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { SqliteDatabase } from './database.js';
 import { InvalidSettingsError } from './errors.js';
 import type { Logger } from '../core/types.js';
+import { MAX_QUESTION_CHARS } from '../core/limits.js';
 
 export type Visibility = 'public' | 'private';
 
@@ -36,7 +37,7 @@ export interface GuildSettings {
  * - dailyCap 50: the cooldown alone allows thousands of questions a day; 50 is more than a
  *   studying member asks, and it stops one member from monopolising a 2-core host.
  * - maxQuestionLength 500: a question longer than a few sentences is a pasted passage, and
- *   retrieval works on the first few hundred characters anyway. Discord's own limit is 6000.
+ *   retrieval works on the first few hundred characters anyway. The engine's limit is 2000.
  * - retentionDays 30: long enough for a monthly /report, short enough to keep little
  *   personal data.
  */
@@ -56,7 +57,8 @@ export const SETTINGS_LIMITS = {
   answerChannels: { max: 100 },
   cooldownSeconds: { min: 0, max: 3600 },
   dailyCap: { min: 1, max: 10_000 },
-  maxQuestionLength: { min: 10, max: 6000 },
+  // The engine refuses longer questions whatever a server sets.
+  maxQuestionLength: { min: 10, max: MAX_QUESTION_CHARS },
   // Discord interaction tokens expire after 15 minutes; a quiz must end before that.
   quizDurationSeconds: { min: 10, max: 840 },
   // At least one day: the daily cap counts today's rows, so they must still exist.

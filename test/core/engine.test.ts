@@ -116,6 +116,8 @@ describe('index lifecycle', () => {
     const before = readManifest(dirs.indexDir)!;
     const again = await Verbatim.open({ ...dirs, rebuild: 'never' });
     expect(again.manifest.buildId).toBe(before.buildId);
+    expect(again.rebuiltBecause).toBeUndefined();
+    expect(engine.rebuiltBecause).toMatch(/there is no index/);
     await again.close();
   });
 
@@ -128,6 +130,7 @@ describe('index lifecycle', () => {
     await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/corpus changed.*npm run index/) });
     const rebuilt = await Verbatim.open(own);
     expect(rebuilt.manifest.buildId).not.toBe(builtId);
+    expect(rebuilt.rebuiltBecause).toMatch(/corpus changed/);
     expect((await rebuilt.ask('What was added about Kabul?')).passages.some((p) => p.quote.includes('new closing sentence'))).toBe(true);
     await rebuilt.close();
   });

@@ -109,7 +109,7 @@ describe('npm start', () => {
     const order = lines.map((l) => l.msg);
     expect(order.indexOf('engine loaded')).toBeLessThan(order.findIndex((m) => m.startsWith('ready as')));
     // A fresh index folder: the index was built at start-up, and the log says so.
-    expect(lines.find((l) => (l as { event?: string }).event === 'index')).toMatchObject({ rebuilt: true, level: 40 });
+    expect(lines.find((l) => (l as { event?: string }).event === 'index')).toMatchObject({ rebuilt: true, reason: expect.stringMatching(/index/), level: 40 });
     expect(order.slice(-2)).toEqual(['shutting down', 'stopped']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');

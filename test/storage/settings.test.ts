@@ -61,7 +61,9 @@ describe('guild settings', () => {
     expect(issues).toMatch(/retentionDays/);
     expect(issues).toMatch(/colour/);
     expect(storage.getSettings('g1')).toEqual(DEFAULT_GUILD_SETTINGS);
-    expect(() => storage.updateSettings('g1', { maxQuestionLength: 6001 })).toThrow(InvalidSettingsError);
+    // No longer than the engine accepts.
+    expect(() => storage.updateSettings('g1', { maxQuestionLength: 2001 })).toThrow(InvalidSettingsError);
+    expect(storage.updateSettings('g1', { maxQuestionLength: 2000 }).maxQuestionLength).toBe(2000);
     expect(() => storage.updateSettings('g1', { quizDurationSeconds: 1.5 })).toThrow(InvalidSettingsError);
   });
 

@@ -1,5 +1,4 @@
 import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
-import { MAX_QUESTION_CHARS } from '../../core/limits.js';
 import { InvalidSettingsError, SETTINGS_LIMITS, type GuildSettings, type GuildSettingsPatch } from '../../storage/index.js';
 import { UserError } from '../errors.js';
 import { settingsEmbed } from '../format/settings.js';
@@ -73,7 +72,7 @@ const data = {
       name: 'question-length',
       description: 'The longest question accepted',
       type: Subcommand,
-      options: [{ name: 'characters', description: 'Characters', type: Integer, required: true, min_value: SETTINGS_LIMITS.maxQuestionLength.min, max_value: Math.min(MAX_QUESTION_CHARS, SETTINGS_LIMITS.maxQuestionLength.max) }],
+      options: [{ name: 'characters', description: 'Characters', type: Integer, required: true, min_value: SETTINGS_LIMITS.maxQuestionLength.min, max_value: SETTINGS_LIMITS.maxQuestionLength.max }],
     },
     {
       name: 'retention',

@@ -66,9 +66,9 @@ export async function main(): Promise<number> {
     process.stdout.write(`${describeDeploy(result)}\n`);
     return 0;
   } catch (error) {
-    const tokenProblem = explainLoginError(error, { QA_CHANNEL_IDS: [] });
-    process.stderr.write(`error: ${tokenProblem ?? explainDeployError(error, config.DISCORD_GUILD_ID)}\n`);
-    return tokenProblem ? EXIT_CONFIG : EXIT_FAILED;
+    const explained = explainLoginError(error, { QA_CHANNEL_IDS: [] });
+    process.stderr.write(`error: ${explained?.message ?? explainDeployError(error, config.DISCORD_GUILD_ID)}\n`);
+    return explained?.exitCode ?? EXIT_FAILED;
   }
 }
 

@@ -68,10 +68,10 @@ export async function main(): Promise<number> {
   } catch (error) {
     const explained = explainLoginError(error, config);
     if (explained || error instanceof VerbatimError || error instanceof StorageError) {
-      logger.fatal({ code: (error as { code?: unknown }).code }, explained ?? (error as Error).message);
+      const message = explained?.message ?? (error as Error).message;
+      logger.fatal({ code: (error as { code?: unknown }).code }, message);
       await cleanUp();
-      const configMistake = error instanceof StorageError || explained?.includes('DISCORD_TOKEN') || explained?.includes('intent');
-      return fail(explained ?? (error as Error).message, configMistake ? EXIT_CONFIG : EXIT_FAILED);
+      return fail(message, error instanceof StorageError ? error.exitCode : (explained?.exitCode ?? EXIT_FAILED));
     }
     logger.fatal({ err: error }, 'could not start');
     await cleanUp();

@@ -34,9 +34,9 @@ export async function main(): Promise<number> {
   try {
     totalShards = config.SHARD_COUNT === 'auto' ? await recommendedShards(token, config.DISCORD_API_URL) : config.SHARD_COUNT;
   } catch (error) {
-    const explained = explainLoginError(error, config) ?? `could not ask Discord how many shards to run: ${(error as Error).message}`;
-    process.stderr.write(`error: ${explained}\n`);
-    return explained.includes('DISCORD_TOKEN') ? EXIT_CONFIG : EXIT_FAILED;
+    const explained = explainLoginError(error, config) ?? { message: `could not ask Discord how many shards to run: ${(error as Error).message}`, exitCode: EXIT_FAILED };
+    process.stderr.write(`error: ${explained.message}\n`);
+    return explained.exitCode;
   }
 
   let stopping = false;

@@ -5,20 +5,30 @@ import type { BotConfig } from '../config.js';
 export const EXIT_CONFIG = 78;
 export const EXIT_FAILED = 1;
 
+/** A failure explained in one line, with the exit code it deserves. */
+export interface ExplainedFailure {
+  message: string;
+  /** EXIT_CONFIG when the settings need fixing (token, intents), EXIT_FAILED otherwise (network). */
+  exitCode: number;
+}
+
 /** A login failure as one line, or undefined when it is not one we can explain. */
-export function explainLoginError(error: unknown, config: Pick<BotConfig, 'QA_CHANNEL_IDS'>): string | undefined {
+export function explainLoginError(error: unknown, config: Pick<BotConfig, 'QA_CHANNEL_IDS'>): ExplainedFailure | undefined {
   const code = (error as { code?: unknown })?.code;
   if (code === 'TokenInvalid' || (error as { status?: number })?.status === 401) {
-    return 'Discord rejected DISCORD_TOKEN (401 Unauthorized): copy the token again from the developer portal (your application → Bot → Reset Token) into .env.';
+    return { exitCode: EXIT_CONFIG, message: 'Discord rejected DISCORD_TOKEN (401 Unauthorized): copy the token again from the developer portal (your application → Bot → Reset Token) into .env.' };
   }
   if (code === 'DisallowedIntents' || /disallowed intent/i.test(String((error as Error)?.message))) {
-    return config.QA_CHANNEL_IDS.length
-      ? 'Discord refused the Message Content intent, which QA_CHANNEL_IDS needs: enable "Message Content Intent" under your application → Bot in the developer portal, or unset QA_CHANNEL_IDS.'
-      : 'Discord refused a privileged intent: check the intents enabled under your application → Bot in the developer portal.';
+    return {
+      exitCode: EXIT_CONFIG,
+      message: config.QA_CHANNEL_IDS.length
+        ? 'Discord refused the Message Content intent, which QA_CHANNEL_IDS needs: enable "Message Content Intent" under your application → Bot in the developer portal, or unset QA_CHANNEL_IDS.'
+        : 'Discord refused a privileged intent: check the intents enabled under your application → Bot in the developer portal.',
+    };
   }
   const network = (error as { code?: unknown; cause?: { code?: unknown } })?.cause?.code ?? code;
   if (typeof network === 'string' && /^(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|UND_ERR_CONNECT_TIMEOUT)$/.test(network)) {
-    return `could not reach Discord (${network}): check the network, or DISCORD_API_URL if the bot uses a REST proxy.`;
+    return { exitCode: EXIT_FAILED, message: `could not reach Discord (${network}): check the network, or DISCORD_API_URL if the bot uses a REST proxy.` };
   }
   return undefined;
 }

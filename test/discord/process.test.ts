@@ -136,4 +136,15 @@ describe('npm run deploy-commands', () => {
     expect(run.stdout).toMatch(/^Registered 11 commands .* globally for application \d+/);
     expect(discord.commands.every((c) => !c.guild_id)).toBe(true);
   });
+
+  it('a rejected token is a settings problem (78); an unreachable Discord is not (1)', async () => {
+    discord = await startFakeDiscord({ token: 'deploy-token' });
+    const rejected = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'wrong-token', DISCORD_API_URL: discord.apiUrl });
+    expect(rejected.code).toBe(78);
+    expect(rejected.stderr).toMatch(/rejected DISCORD_TOKEN/);
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const unreachable = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: 'http://127.0.0.1:1/api' });
+    expect(unreachable.code).toBe(1);
+    expect(unreachable.stderr).toMatch(/could not reach Discord \(ECONNREFUSED\)/);
+  });
 });

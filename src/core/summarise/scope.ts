@@ -30,17 +30,25 @@ export interface ScopeOptions {
 }
 
 /**
- * Whether a sentence can be quoted alone: never code, never the lead-in of a list (it ends
- * with ':' and says nothing without its items), never a short fragment or an HTML table row.
+ * Per index: each sentence's folded length when it can be quoted alone, else 0. Never code,
+ * never the lead-in of a list (it ends with ':' and says nothing without its items), never a
+ * short fragment or an HTML table row. Worked out once: it changes only with the index.
  */
-export function isQuotable(state: SearchState, id: number): boolean {
-  const s = state.sentences[id]!;
-  if (state.sentenceRole[id] === 'code') return false;
-  const text = foldWhitespace(s.text);
-  if (text.endsWith(':')) return false;
-  if (words(text).length < MIN_QUOTABLE_WORDS) return false;
-  const markup = (text.match(HTML_TAG) ?? []).join('').length;
-  return markup <= MAX_MARKUP_SHARE * text.length;
+const quotable = new WeakMap<SearchState, Uint32Array>();
+
+function quotableLengths(state: SearchState): Uint32Array {
+  let lengths = quotable.get(state);
+  if (lengths) return lengths;
+  lengths = new Uint32Array(state.sentences.length);
+  state.sentences.forEach((s, id) => {
+    if (state.sentenceRole[id] === 'code') return;
+    const text = foldWhitespace(s.text);
+    if (text.endsWith(':') || words(text).length < MIN_QUOTABLE_WORDS) return;
+    const markup = (text.match(HTML_TAG) ?? []).join('').length;
+    if (markup <= MAX_MARKUP_SHARE * text.length) lengths![id] = text.length;
+  });
+  quotable.set(state, lengths);
+  return lengths;
 }
 
 /** The document a request is about: the one named, else every document (or the only one). */
@@ -79,12 +87,13 @@ export function resolveScope(state: SearchState, options: ScopeOptions): ScopeSe
       out.push(entry);
     }
   }
+  const lengths = quotableLengths(state);
   state.sentences.forEach((s, id) => {
-    if (!wanted.has(s.doc)) return;
+    if (!wanted.has(s.doc) || lengths[id] === 0) return;
     const entry = byKey.get(`${s.doc}:${s.section}`);
-    if (!entry || !isQuotable(state, id)) return;
+    if (!entry) return;
     entry.sentences.push(id);
-    entry.length += foldWhitespace(s.text).length;
+    entry.length += lengths[id]!;
   });
   return out;
 }

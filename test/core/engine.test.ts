@@ -87,6 +87,34 @@ describe('answers', () => {
     },
   );
 
+  it.each(['How many soldiers does Russia keep in Afghanistan?', 'On what date did Moscow announce the recognition?', 'What does kremlin.imposeSanctions() return?'])(
+    'refuses a question for a figure, date or code name the document never gives, however close its words: %s',
+    async (q) => {
+      const answer = await engine.ask(q);
+      expect(answer.answered).toBe(false);
+      expect(answer.closestSections!.length).toBeGreaterThan(0);
+    },
+  );
+
+  it('answers the same kinds of question when the document does give the figure and the name', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-types-'));
+    fs.mkdirSync(path.join(root, 'corpus'));
+    fs.writeFileSync(
+      path.join(root, 'corpus', 'history.md'),
+      '# History\n\nThe `rl.close()` method closes the interface and releases the input stream.\n\nThe history list keeps 30 entries by default; older entries are dropped first.\n\nEach entry records a line the user typed.\n',
+    );
+    const small = await Verbatim.open({ corpus: path.join(root, 'corpus'), indexDir: path.join(root, 'index') });
+    try {
+      const howMany = await small.ask('How many entries does the history list keep?');
+      expect(howMany.answered).toBe(true);
+      expect(howMany.passages[0]!.quote).toContain('30 entries');
+      expect((await small.ask('What does rl.close() do?')).passages[0]!.quote).toContain('closes the interface');
+      expect((await small.ask('What does rl.clearHistory() do?')).answered).toBe(false);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('rejects empty and oversized questions with clear errors', async () => {
     await expect(engine.ask('   ')).rejects.toMatchObject({ code: 'EMPTY_QUESTION' });
     await expect(engine.ask('why '.repeat(2500))).rejects.toMatchObject({ code: 'QUESTION_TOO_LONG', message: expect.stringMatching(/limit is 2000/) });

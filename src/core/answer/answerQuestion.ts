@@ -8,7 +8,8 @@ import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
 import { analyseQuestion } from '../retrieve/analyseQuestion.js';
 import { answers } from '../retrieve/calibrate.js';
 import { sectionOf, type SearchState } from '../retrieve/searchState.js';
-import { findChunks, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
+import { findChunks, type ChunkHit, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
+import { answerTypeRequired, givesAnswerType } from '../retrieve/answerType.js';
 import { chooseQuotes, DEFAULT_QUOTES, type QuoteOptions } from './chooseQuotes.js';
 import { passageFromSentences } from './makePassage.js';
 import { dot } from '../index/vectorIndex.js';
@@ -45,28 +46,20 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   const [queryVector, analysis] = await Promise.all([deps.embedQuery(question), analyseQuestion(state, question, deps.embedWords)]);
   const search = findChunks(state, question, analysis, queryVector, deps.fusion ?? DEFAULT_FUSION);
 
-  if (!answers(search.bestSimilarity, analysis.coverage, calibration) || search.hits.length === 0) {
-    const closest: NonNullable<Answer['closestSections']> = [];
-    const seen = new Set<string>();
-    for (const hit of search.hits) {
-      const chunk = state.chunks[hit.chunk]!;
-      const key = `${chunk.doc}:${chunk.section}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const document = state.documents[chunk.doc]!;
-      const section = sectionOf(state, chunk.doc, chunk.section);
-      closest.push({ document: document.title, documentId: document.id, section: { number: section.number, title: section.title } });
-      if (closest.length === 3) break;
-    }
-    return { question, answered: false, passages: [], reason: REFUSAL_MESSAGE, closestSections: closest };
-  }
-
   const quoteOptions = deps.quotes ?? DEFAULT_QUOTES;
   const candidateSentences: number[] = [];
   for (const hit of search.hits.slice(0, quoteOptions.chunks)) {
     const chunk = state.chunks[hit.chunk]!;
     for (let i = chunk.firstSentence; i <= chunk.lastSentence; i++) candidateSentences.push(i);
   }
+  // A question for a number or a date that none of the candidate passages states is not
+  // answered by them, however well their words match (see retrieve/answerType).
+  const lacksRequiredType =
+    analysis.expects !== null && answerTypeRequired(analysis.expects) && !candidateSentences.some((i) => givesAnswerType(state.sentences[i]!.text, analysis.expects!));
+  if (search.hits.length === 0 || analysis.unknownNames.length > 0 || lacksRequiredType || !answers(search.bestSimilarity, analysis.coverage, calibration)) {
+    return refusal(state, question, search.hits);
+  }
+
   const vectors = await deps.sentenceVectors([...new Set(candidateSentences)]);
   // Map cosine onto [0, 1] where 0 is what unrelated text scores with this model and corpus.
   const floor = calibration.offTopicMean;
@@ -80,4 +73,21 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight + quoteOptions.titleWeight;
   const passages: Passage[] = quotes.slice(offset).map((q) => passageFromSentences(state, q.first, q.last, q.score / maxScore));
   return { question, answered: true, passages };
+}
+
+/** "The document doesn't seem to answer that", with the sections that came closest. */
+function refusal(state: SearchState, question: string, hits: readonly ChunkHit[]): Answer {
+  const closest: NonNullable<Answer['closestSections']> = [];
+  const seen = new Set<string>();
+  for (const hit of hits) {
+    const chunk = state.chunks[hit.chunk]!;
+    const key = `${chunk.doc}:${chunk.section}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const document = state.documents[chunk.doc]!;
+    const section = sectionOf(state, chunk.doc, chunk.section);
+    closest.push({ document: document.title, documentId: document.id, section: { number: section.number, title: section.title } });
+    if (closest.length === 3) break;
+  }
+  return { question, answered: false, passages: [], reason: REFUSAL_MESSAGE, closestSections: closest };
 }

@@ -12,6 +12,7 @@ import type { SearchState } from '../retrieve/searchState.js';
 import { idfOf, leadInBlock, sectionOf } from '../retrieve/searchState.js';
 import type { ChunkHit } from '../retrieve/findChunks.js';
 import type { QuestionAnalysis } from '../retrieve/analyseQuestion.js';
+import { givesAnswerType } from '../retrieve/answerType.js';
 
 export interface QuoteOptions {
   /** How many of the best chunks quotes are chosen from. */
@@ -31,12 +32,13 @@ export interface QuoteOptions {
   codePenalty: number;
   /** Weight of the share of the question the quote's section title covers (headings name their subject). */
   titleWeight: number;
-  /** Added, for a "why" question, to a quote that gives a reason or purpose ("aims to", "because"…). */
-  reasonBonus: number;
+  /**
+   * Added to a quote that gives what the question's form asks for (see answerType): a
+   * reason for "why", a number for "how many", a date for "on what date". For a reason,
+   * the line introducing the quote's list counts too ("Key factors … include:").
+   */
+  answerTypeBonus: number;
 }
-
-/** Wording that states a reason or a purpose, in a sentence or in the line introducing its list. */
-const REASON_WORDING = /\b(because|since|due to|owing to|so that|in order to|aims? to|aimed at|seeks? to|bid to|intend\w* to|to ensure|reasons?|factors?|motiv\w*|interests?|goals?|purposes?|concerns?)\b/i;
 
 export const DEFAULT_QUOTES: QuoteOptions = {
   chunks: 8,
@@ -49,7 +51,7 @@ export const DEFAULT_QUOTES: QuoteOptions = {
   leadInPenalty: 0.25,
   codePenalty: 0.3,
   titleWeight: 0.2,
-  reasonBonus: 0.15,
+  answerTypeBonus: 0.15,
 };
 
 export interface QuoteCandidate {
@@ -65,7 +67,7 @@ export interface QuoteCandidate {
  */
 export function chooseQuotes(
   state: SearchState,
-  question: Pick<QuestionAnalysis, 'terms' | 'termVectors' | 'asksWhy'>,
+  question: Pick<QuestionAnalysis, 'terms' | 'termVectors' | 'expects'>,
   hits: readonly ChunkHit[],
   sentenceSimilarity: (sentence: number) => number,
   limit: number,
@@ -126,13 +128,14 @@ export function chooseQuotes(
       const block = state.sentences[first]!.block;
       const covered = new Float32Array(query.length);
       let meaning = 0;
-      let givesReason = false;
+      let givesType = false;
       for (let last = first; last <= Math.min(chunk.lastSentence, first + options.maxSentences - 1); last++) {
         if (state.sentences[last]!.block !== block) break;
         const m = matches(last);
         for (let j = 0; j < query.length; j++) covered[j] = Math.max(covered[j]!, m[j]!);
         meaning = Math.max(meaning, sentenceSimilarity(last));
-        if (question.asksWhy) givesReason ||= REASON_WORDING.test(state.sentences[last]!.text) || REASON_WORDING.test(leadInOf(last));
+        const expects = question.expects;
+        if (expects) givesType ||= givesAnswerType(state.sentences[last]!.text, expects) || (expects === 'reason' && givesAnswerType(leadInOf(last), expects));
         const key = `${first}:${last}`;
         if (seen.has(key)) continue;
         seen.add(key);
@@ -148,7 +151,7 @@ export function chooseQuotes(
           options.lengthPenalty * (last - first) -
           (role === 'lead-in' ? options.leadInPenalty : 0) -
           (role === 'code' ? options.codePenalty : 0) +
-          (givesReason ? options.reasonBonus : 0);
+          (givesType ? options.answerTypeBonus : 0);
         candidates.push({ first, last, score });
       }
     }

@@ -6,6 +6,7 @@
 import { toTerm, words } from '../text/terms.js';
 import type { SearchState } from './searchState.js';
 import { nearestWords } from './vocabulary.js';
+import { expectedAnswerType, type AnswerType } from './answerType.js';
 
 export interface ExpansionOptions {
   /** Corpus words tried for each question word the corpus lacks. */
@@ -30,12 +31,18 @@ export interface QuestionAnalysis {
    * word, else the similarity of its closest corpus word (0 for a word the model does not know).
    */
   coverage: number;
-  /** The question asks for a reason or purpose ("Why…", "What motivated…"). */
-  asksWhy: boolean;
+  /** What kind of statement answers the question (a reason, a number, a date), when its form says. */
+  expects: AnswerType | null;
+  /**
+   * Code names in the question (`rl.clearHistory()`, `readlinePromises`, `Node.js`) that the
+   * corpus never uses. A name is exact: a document that never names it does not answer
+   * questions about it, however close its other words are.
+   */
+  unknownNames: string[];
 }
 
-/** A question asking for a reason or a purpose rather than a fact. */
-const WHY_QUESTION = /^\s*(why|how come)\b|\b(reasons?|motives?|motivat\w*|purposes?|rationale)\b/i;
+/** Dotted names, calls and camelCase words: names of things in code, never paraphrased. */
+const CODE_NAME = /[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+(?:\(\))?|\b[a-z]+[A-Z][\w$]*|[A-Za-z_$][\w$]*\(\)/g;
 
 export async function analyseQuestion(
   state: SearchState,
@@ -72,5 +79,24 @@ export async function analyseQuestion(
       }
     });
   }
-  return { terms, expansions, expansionWords, termVectors, coverage: terms.length ? covered / terms.length : 0, asksWhy: WHY_QUESTION.test(question) };
+  return {
+    terms,
+    expansions,
+    expansionWords,
+    termVectors,
+    coverage: terms.length ? covered / terms.length : 0,
+    expects: expectedAnswerType(question),
+    unknownNames: unknownCodeNames(state, question),
+  };
+}
+
+function unknownCodeNames(state: SearchState, question: string): string[] {
+  const unknown: string[] = [];
+  for (const name of question.match(CODE_NAME) ?? []) {
+    // Every part must be in the corpus: "rl.clearHistory()" is unknown when "clearHistory" is.
+    // Parts that are no term ("e.g." or "U.S." split into letters) say nothing either way.
+    const parts = words(name).map(toTerm).filter((t): t is string => t !== null);
+    if (parts.some((t) => !state.corpusTerms.has(t))) unknown.push(name);
+  }
+  return unknown;
 }

@@ -16,8 +16,8 @@ import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 
-/** Bumped whenever the files' shape changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 3;
+/** Bumped whenever the files' shape or what parsing makes of a corpus changes; an index of another version is rebuilt. */
+export const INDEX_FORMAT_VERSION = 4;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface Calibration {

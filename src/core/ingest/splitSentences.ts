@@ -12,7 +12,13 @@
  *  2. ICU has no abbreviation list in V8 (the `-u-ss-standard` locale extension is ignored),
  *     so "Dr. Smith", "Fig. 3", "John F. Kennedy", "i.e. That" get split. A segment ending
  *     with such an abbreviation is joined with the next one.
+ *  3. ICU splits after an initialism followed by a capital ("the U.S. Capitol", "the U.N.
+ *     Security Council"). Whether such a dot also ends the sentence shows in the next word: a
+ *     sentence starts with a function word ("They moved to the U.S. It was cold") far more
+ *     often than a name continues with one.
  */
+// @ts-expect-error: stopword ships no type declarations; `eng` is a string[].
+import { eng as englishStopwords } from 'stopword';
 import type { Sentence } from '../types.js';
 
 /** Titles written before a name: never end a sentence. */
@@ -29,6 +35,12 @@ const NUMBER_ABBREVIATIONS = new Set([
   'no', 'nos', 'fig', 'figs', 'vol', 'vols', 'p', 'pp', 'sec', 'sect', 'art', 'ch', 'chap', 'eq',
   'ref', 'ex', 'approx', 'ca', 'c', 'est', 'ver', 'op', 'jan', 'feb', 'mar', 'apr', 'jun', 'jul',
   'aug', 'sep', 'sept', 'oct', 'nov', 'dec',
+]);
+
+/** Words that open sentences; after an initialism they mean the sentence did end there. */
+const SENTENCE_OPENERS = new Set<string>([
+  ...(englishStopwords as string[]),
+  'she', 'her', 'his', 'its', 'however', 'meanwhile', 'yet', 'still', 'then', 'thus', 'now', 'today', 'yesterday', 'instead', 'later',
 ]);
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -150,6 +162,11 @@ function shouldJoin(prev: string, next: string): boolean {
 
   // A middle initial between two capitalised words: "John F. Kennedy" (not "you and I. Did").
   if (/^\p{Lu}\.$/u.test(word) && /^\p{Lu}/u.test(before) && /^\p{Lu}/u.test(next)) return true;
+  // An initialism before a name: "the U.S. Capitol" (not "the U.S. It was").
+  if (/^(\p{Lu}\.){2,}$/u.test(word)) {
+    const nextWord = /^\p{Lu}[\p{L}'’-]*/u.exec(next)?.[0];
+    return nextWord !== undefined && !SENTENCE_OPENERS.has(nextWord.toLowerCase());
+  }
   return false;
 }
 

@@ -25,6 +25,15 @@ describe('splitSentences', () => {
     ]);
   });
 
+  it('keeps an initialism before a name inside its sentence', () => {
+    expect(texts('Protesters gathered at the U.S. Capitol on Monday. Police arrived.')).toEqual([
+      'Protesters gathered at the U.S. Capitol on Monday.',
+      'Police arrived.',
+    ]);
+    expect(texts('He works for the U.N. Security Council. She does not.')).toEqual(['He works for the U.N. Security Council.', 'She does not.']);
+    expect(texts('Aid went to the U.K. However, it was late.')).toEqual(['Aid went to the U.K.', 'However, it was late.']);
+  });
+
   it('keeps a sentence-final abbreviation as a boundary', () => {
     expect(texts('They moved to the U.S. It was cold. You and I. Did you?')).toEqual([
       'They moved to the U.S.',

@@ -2,6 +2,7 @@
  * Which sentences a summary or a quiz draws from: the whole corpus, one document or one
  * section, and within it only the sentences that read well quoted on their own.
  */
+import { endsWithColon } from '../ingest/buildSections.js';
 import type { SearchState } from '../retrieve/searchState.js';
 import { VerbatimError } from '../errors.js';
 import { foldWhitespace } from '../answer/makePassage.js';
@@ -43,7 +44,7 @@ function quotableLengths(state: SearchState): Uint32Array {
   state.sentences.forEach((s, id) => {
     if (state.sentenceRole[id] === 'code') return;
     const text = foldWhitespace(s.text);
-    if (text.endsWith(':') || words(text).length < MIN_QUOTABLE_WORDS) return;
+    if (endsWithColon(text) || words(text).length < MIN_QUOTABLE_WORDS) return;
     const markup = (text.match(HTML_TAG) ?? []).join('').length;
     if (markup <= MAX_MARKUP_SHARE * text.length) lengths![id] = text.length;
   });

@@ -5,9 +5,9 @@
  * Discord limits how many commands an application may create per day.
  */
 import { REST, Routes, type APIApplication, type APIApplicationCommand } from 'discord.js';
-import { ConfigError, discordSchema, missingTokenHelp, parseConfig } from '../config.js';
+import { discordSchema, parseConfig } from '../config.js';
 import { commands, toJSON } from './commands/index.js';
-import { EXIT_CONFIG, EXIT_FAILED, explainLoginError } from './startupErrors.js';
+import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 export interface DeployOptions {
   rest: REST;
@@ -48,32 +48,18 @@ function explainDeployError(error: unknown, guildId: string | undefined): string
 }
 
 export async function main(): Promise<number> {
-  let config;
-  try {
-    config = parseConfig(discordSchema);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`error: ${error.message}\n`);
-    return EXIT_CONFIG;
-  }
-  if (!config.DISCORD_TOKEN) {
-    process.stderr.write(`error: ${missingTokenHelp('npm run deploy-commands')}\n`);
-    return EXIT_CONFIG;
-  }
-  const rest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), retries: 1, timeout: 15_000 }).setToken(config.DISCORD_TOKEN);
+  const settings = settingsWithToken(() => parseConfig(discordSchema), 'npm run deploy-commands');
+  if (typeof settings === 'number') return settings;
+  const { config, token } = settings;
+  const rest = new REST({ ...(config.DISCORD_API_URL ? { api: config.DISCORD_API_URL } : {}), retries: 1, timeout: 15_000 }).setToken(token);
   try {
     const result = await deployCommands({ rest, applicationId: config.DISCORD_APPLICATION_ID, guildId: config.DISCORD_GUILD_ID });
     process.stdout.write(`${describeDeploy(result)}\n`);
     return 0;
   } catch (error) {
     const explained = explainLoginError(error, { QA_CHANNEL_IDS: [] });
-    process.stderr.write(`error: ${explained?.message ?? explainDeployError(error, config.DISCORD_GUILD_ID)}\n`);
-    return explained?.exitCode ?? EXIT_FAILED;
+    return reportFailure(explained?.message ?? explainDeployError(error, config.DISCORD_GUILD_ID), explained?.exitCode ?? EXIT_FAILED);
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then((code) => {
-    process.exitCode = code;
-  });
-}
+runEntryPoint(import.meta.url, main);

@@ -5,28 +5,17 @@
  * SIGINT/SIGTERM close the gateway, the engine and storage, and flush the logs.
  */
 import path from 'node:path';
-import { ConfigError, engineOptionsFrom, loadBotConfig, missingTokenHelp, type BotConfig } from '../config.js';
+import { engineOptionsFrom, loadBotConfig } from '../config.js';
 import { PROJECT_ROOT } from '../core/paths.js';
 import { VerbatimError } from '../core/errors.js';
 import type { IndexManifest } from '../core/index/indexStore.js';
 import { createLogger, type Logger } from '../logger.js';
-import { EXIT_CONFIG, EXIT_FAILED, explainLoginError } from './startupErrors.js';
-
-function fail(message: string, code: number): number {
-  process.stderr.write(`error: ${message}\n`);
-  return code;
-}
+import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 export async function main(): Promise<number> {
-  let config: BotConfig;
-  try {
-    config = loadBotConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) return fail(error.message, EXIT_CONFIG);
-    throw error;
-  }
-  const token = config.DISCORD_TOKEN;
-  if (!token) return fail(missingTokenHelp('npm start'), EXIT_CONFIG);
+  const settings = settingsWithToken(loadBotConfig, 'npm start');
+  if (typeof settings === 'number') return settings;
+  const { config, token } = settings;
 
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, fd: 1, name: 'verbatim-bot' });
   const closers: Array<() => Promise<void> | void> = [];
@@ -71,7 +60,7 @@ export async function main(): Promise<number> {
       const message = explained?.message ?? (error as Error).message;
       logger.fatal({ code: (error as { code?: unknown }).code }, message);
       await cleanUp();
-      return fail(message, error instanceof StorageError ? error.exitCode : (explained?.exitCode ?? EXIT_FAILED));
+      return reportFailure(message, error instanceof StorageError ? error.exitCode : (explained?.exitCode ?? EXIT_FAILED));
     }
     logger.fatal({ err: error }, 'could not start');
     await cleanUp();
@@ -112,15 +101,4 @@ function flush(logger: Logger): Promise<void> {
   return new Promise((resolve) => logger.flush(() => resolve()));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => {
-      // A started bot keeps running (the gateway holds the event loop); failures exit here.
-      if (code !== 0) process.exit(code);
-    },
-    (error: unknown) => {
-      process.stderr.write(`error: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exit(EXIT_FAILED);
-    },
-  );
-}
+runEntryPoint(import.meta.url, main);

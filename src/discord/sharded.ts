@@ -6,28 +6,18 @@
  */
 import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
-import { ConfigError, loadBotConfig, missingTokenHelp } from '../config.js';
+import { loadBotConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { EXIT_CONFIG, EXIT_FAILED, explainLoginError } from './startupErrors.js';
+import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 const BOT_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** Shards start in turn; each loads the model first, so allow it time. */
 const SPAWN_TIMEOUT_MS = 120_000;
 
 export async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadBotConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`error: ${error.message}\n`);
-    return EXIT_CONFIG;
-  }
-  const token = config.DISCORD_TOKEN;
-  if (!token) {
-    process.stderr.write(`error: ${missingTokenHelp('npm run start:sharded')}\n`);
-    return EXIT_CONFIG;
-  }
+  const settings = settingsWithToken(loadBotConfig, 'npm run start:sharded');
+  if (typeof settings === 'number') return settings;
+  const { config, token } = settings;
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, fd: 1, name: 'verbatim-shards' });
 
   let totalShards: number;
@@ -35,8 +25,7 @@ export async function main(): Promise<number> {
     totalShards = config.SHARD_COUNT === 'auto' ? await recommendedShards(token, config.DISCORD_API_URL) : config.SHARD_COUNT;
   } catch (error) {
     const explained = explainLoginError(error, config) ?? { message: `could not ask Discord how many shards to run: ${(error as Error).message}`, exitCode: EXIT_FAILED };
-    process.stderr.write(`error: ${explained.message}\n`);
-    return explained.exitCode;
+    return reportFailure(explained.message, explained.exitCode);
   }
 
   let stopping = false;
@@ -76,14 +65,4 @@ async function recommendedShards(token: string, api: string | undefined): Promis
   return Math.max(1, gateway.shards);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => {
-      if (code !== 0) process.exit(code);
-    },
-    (error: unknown) => {
-      process.stderr.write(`error: ${(error as Error).message}\n`);
-      process.exit(EXIT_FAILED);
-    },
-  );
-}
+runEntryPoint(import.meta.url, main);

@@ -1,5 +1,5 @@
 /** How start-up failures are reported: exit codes, and one readable line for login failures. */
-import type { BotConfig } from '../config.js';
+import { ConfigError, missingTokenHelp, type BotConfig } from '../config.js';
 
 /** sysexits.h EX_CONFIG: the settings (or the token, or the data folder) need fixing. */
 export const EXIT_CONFIG = 78;
@@ -31,4 +31,43 @@ export function explainLoginError(error: unknown, config: Pick<BotConfig, 'QA_CH
     return { exitCode: EXIT_FAILED, message: `could not reach Discord (${network}): check the network, or DISCORD_API_URL if the bot uses a REST proxy.` };
   }
   return undefined;
+}
+
+/** Writes one `error:` line to stderr and returns the exit code, for an entry point to end with. */
+export function reportFailure(message: string, exitCode: number): number {
+  process.stderr.write(`error: ${message}\n`);
+  return exitCode;
+}
+
+/**
+ * The settings of an entry point that needs the bot token. A settings mistake or a missing
+ * token is said on stderr, and the exit code (EX_CONFIG) comes back instead.
+ */
+export function settingsWithToken<C extends { DISCORD_TOKEN?: string | undefined }>(load: () => C, command: string): { config: C; token: string } | number {
+  let config: C;
+  try {
+    config = load();
+  } catch (error) {
+    if (error instanceof ConfigError) return reportFailure(error.message, EXIT_CONFIG);
+    throw error;
+  }
+  if (!config.DISCORD_TOKEN) return reportFailure(missingTokenHelp(command), EXIT_CONFIG);
+  return { config, token: config.DISCORD_TOKEN };
+}
+
+/**
+ * Runs an entry point when its file is the one node was started with. A non-zero code
+ * exits; zero leaves the process to what still runs (a bot's gateway keeps it alive).
+ */
+export function runEntryPoint(moduleUrl: string, main: () => Promise<number>): void {
+  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  main().then(
+    (code) => {
+      if (code !== 0) process.exit(code);
+    },
+    (error: unknown) => {
+      process.stderr.write(`error: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exit(EXIT_FAILED);
+    },
+  );
 }

@@ -1,6 +1,8 @@
 /**
  * The audit log: every question the engine handled, with the 👍/👎 feedback on its answer.
- * Reports read it, rate limits are computed from it, and retention and /forget-me prune it.
+ * Reports read it; retention and /forget-me prune it. Beside it, rate limits keep their own
+ * rows (who asked when, nothing else), which /forget-me leaves alone and which go after two
+ * days: erasing one's questions must not reset one's cooldown and daily cap.
  */
 import type { SqliteDatabase } from './database.js';
 import { DAY_MS, utcDayStart } from './rateLimits.js';
@@ -24,7 +26,10 @@ export interface QuestionRecord {
 
 export type Vote = 'up' | 'down';
 
-/** What the rate limit needs to know about a member, from their recorded questions. */
+/** How long the rows rate limits count from are kept: the daily cap looks back at most a day, the cooldown an hour. */
+export const ASK_ROWS_KEPT_MS = 2 * DAY_MS;
+
+/** What the rate limit needs to know about a member, from when they asked. */
 export interface MemberActivity {
   lastAskedAt: number | null;
   askedToday: number;
@@ -45,6 +50,8 @@ export function normaliseQuestion(question: string): string {
 
 export class AuditLog {
   readonly #insertQuestion;
+  readonly #insertAsk;
+  readonly #pruneAsks;
   readonly #upsertFeedback;
   readonly #activity;
   readonly #purgeAll;
@@ -64,6 +71,8 @@ export class AuditLog {
          (guild_id, channel_id, user_id, question, normalized, answered, cited_sections, latency_ms, asked_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.#insertAsk = db.prepare<[string, string, number]>('INSERT INTO asks (guild_id, user_id, asked_at) VALUES (?, ?, ?)');
+    this.#pruneAsks = db.prepare<[number]>('DELETE FROM asks WHERE asked_at < ?');
     // INSERT … SELECT: no row is written when the question is gone (purged or forgotten),
     // instead of a foreign-key error from a stale button.
     this.#upsertFeedback = db.prepare<[string, Vote, number, number]>(
@@ -76,7 +85,7 @@ export class AuditLog {
       { last: number | null; today: number }
     >(
       `SELECT max(asked_at) AS last, count(*) FILTER (WHERE asked_at >= :dayStart) AS today
-       FROM questions WHERE guild_id = :guildId AND user_id = :userId AND asked_at >= :since`,
+       FROM asks WHERE guild_id = :guildId AND user_id = :userId AND asked_at >= :since`,
     );
     // Feedback goes with its question through ON DELETE CASCADE.
     this.#purgeAll = db.prepare<[number]>('DELETE FROM questions WHERE asked_at < ?');
@@ -91,9 +100,11 @@ export class AuditLog {
     this.#forgetQuestions = db.prepare<[string, string]>('DELETE FROM questions WHERE guild_id = ? AND user_id = ?');
   }
 
-  /** Records one handled question; returns its id, which the feedback buttons carry. */
+  /** Records one handled question, and that the member asked; returns its id, which the feedback buttons carry. Run it in a transaction. */
   recordQuestion(record: QuestionRecord): number {
     const sections = [...new Set(record.citedSections)];
+    const askedAt = record.askedAt ?? this.now();
+    this.#insertAsk.run(record.guildId, record.userId, askedAt);
     const result = this.#insertQuestion.run(
       record.guildId,
       record.channelId,
@@ -103,7 +114,7 @@ export class AuditLog {
       record.answered ? 1 : 0,
       JSON.stringify(sections),
       Math.max(0, Math.round(record.latencyMs)),
-      record.askedAt ?? this.now(),
+      askedAt,
     );
     return Number(result.lastInsertRowid);
   }
@@ -122,6 +133,11 @@ export class AuditLog {
     const since = Math.min(dayStart, now - cooldownSeconds * 1000);
     const row = this.#activity.get({ guildId, userId, since, dayStart });
     return { lastAskedAt: row?.last ?? null, askedToday: row?.today ?? 0 };
+  }
+
+  /** Deletes the rows rate limits no longer need. */
+  pruneAsks(): number {
+    return this.#pruneAsks.run(this.now() - ASK_ROWS_KEPT_MS).changes;
   }
 
   /** Deletes questions (and their feedback) older than `days` days, in every server. */

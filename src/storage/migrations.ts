@@ -97,6 +97,19 @@ export const MIGRATIONS: readonly string[] = [
   -- One open quiz per channel, even with several processes on the file.
   CREATE UNIQUE INDEX quizzes_open_per_channel ON quizzes (guild_id, channel_id) WHERE closed_at IS NULL;
   `,
+  // 3: rate limits count from their own rows, which say only who asked when. Computed from
+  // the questions, /forget-me reset a member's cooldown and daily cap along with their
+  // questions: erasing one's data was a way round the limits. These rows outlive /forget-me
+  // and go once no limit can use them (two days; see ASK_ROWS_KEPT_MS).
+  `
+  CREATE TABLE asks (
+    guild_id TEXT NOT NULL,
+    user_id  TEXT NOT NULL,
+    asked_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX asks_by_member ON asks (guild_id, user_id, asked_at);
+  INSERT INTO asks (guild_id, user_id, asked_at) SELECT guild_id, user_id, asked_at FROM questions;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

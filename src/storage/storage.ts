@@ -68,6 +68,7 @@ export class Storage {
   readonly #quizzes: QuizStore;
   readonly #answerQuiz;
   readonly #forget;
+  readonly #recordQuestion;
   readonly #purge;
   #timer: NodeJS.Timeout | undefined;
 
@@ -92,6 +93,7 @@ export class Storage {
         if (!this.#scores.recordQuizAnswer(guildId, String(quizId), userId, correct, at)) return { outcome: 'already-answered', quiz };
         return { outcome: correct ? 'correct' : 'wrong', quiz };
       });
+      this.#recordQuestion = this.#db.transaction((record: QuestionRecord) => this.#audit.recordQuestion(record));
       this.#forget = this.#db.transaction((guildId: string, userId: string): ForgetResult => ({
         ...this.#audit.forgetMember(guildId, userId),
         quizAnswers: this.#scores.forgetMember(guildId, userId),
@@ -104,6 +106,7 @@ export class Storage {
         }
         // Closed quizzes hold no personal data; they go after the default retention.
         this.#quizzes.purgeClosedBefore(this.#now() - defaults.retentionDays * DAY_MS);
+        this.#audit.pruneAsks();
         return this.#audit.purgeByRetention(defaults.retentionDays, overridden);
       });
       const interval = options.purgeIntervalMs ?? DEFAULT_PURGE_INTERVAL_MS;
@@ -162,7 +165,7 @@ export class Storage {
 
   /** Records a question the engine handled; returns the id the 👍/👎 buttons should carry. */
   recordQuestion(record: QuestionRecord): number {
-    return this.#guard(() => this.#audit.recordQuestion(record));
+    return this.#guard(() => this.#recordQuestion.immediate(record));
   }
 
   /** One vote per member per question, the last one wins. False when the question is gone. */
@@ -185,7 +188,8 @@ export class Storage {
   /**
    * /forget-me: removes the member's questions in this server (with all feedback on them),
    * the votes they gave, and their quiz answers, in one transaction. Deleted content is
-   * overwritten on disk (`secure_delete`). Note that this also resets their rate limit.
+   * overwritten on disk (`secure_delete`). Their rate limit stands: it counts from rows
+   * that say only when they asked, and those go by themselves after two days.
    */
   forgetMember(guildId: string, userId: string): ForgetResult {
     return this.#guard(() => this.#forget.immediate(guildId, userId));

@@ -2,6 +2,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync 
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { APPLICATION_ID, MIGRATIONS } from '../../src/storage/migrations.js';
 import {
   DATABASE_FILE_NAME,
   SCHEMA_VERSION,
@@ -23,7 +24,7 @@ function storageError(action: () => unknown): StorageError {
   throw new Error('expected a StorageError, nothing was thrown');
 }
 
-const TABLES = ['feedback', 'guild_settings', 'questions', 'quiz_answers', 'quizzes'];
+const TABLES = ['asks', 'feedback', 'guild_settings', 'questions', 'quiz_answers', 'quizzes'];
 
 function tables(db: Database.Database): string[] {
   return db
@@ -55,6 +56,23 @@ describe('openDatabase', () => {
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(tables(db)).toEqual(TABLES);
+    db.close();
+  });
+
+  it('migrates a version-2 file, carrying its questions over into the rows rate limits count', () => {
+    const file = join(tempDir(), DATABASE_FILE_NAME);
+    const old = new Database(file);
+    old.pragma(`application_id = ${APPLICATION_ID}`);
+    for (const sql of MIGRATIONS.slice(0, 2)) old.exec(sql);
+    old.pragma('user_version = 2');
+    old.prepare(
+      `INSERT INTO questions (guild_id, channel_id, user_id, question, normalized, answered, latency_ms, asked_at)
+       VALUES ('g1', 'c1', 'u1', 'What?', 'what', 1, 5, 1000)`,
+    ).run();
+    old.close();
+    const db = openDatabase(file);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(db.prepare('SELECT guild_id, user_id, asked_at FROM asks').all()).toEqual([{ guild_id: 'g1', user_id: 'u1', asked_at: 1000 }]);
     db.close();
   });
 

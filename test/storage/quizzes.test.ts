@@ -123,7 +123,9 @@ describe('migration 2 (quizzes)', () => {
     expect(storage.getSettings('g1').cooldownSeconds).toBe(5);
     expect(storage.memberScore('g1', 'alice')).toMatchObject({ correct: 1, answered: 1 });
     expect(storage.openQuiz(newQuiz())).not.toBeNull();
-    expect(SCHEMA_VERSION).toBe(2);
+    const migrated = new Database(storage.file, { readonly: true });
+    expect(migrated.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    migrated.close();
   });
 });
 

@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { decideRateLimit, utcDayStart } from '../../src/storage/index.js';
 import { DAY, HOUR, SECOND, fakeClock, open, tempDir } from './helpers.js';
@@ -96,6 +97,33 @@ describe('Storage.checkRateLimit', () => {
     expect(reopened.checkRateLimit('g1', 'u1')).toMatchObject({ allowed: false, reason: 'daily-cap' });
     clock.time = Date.UTC(2025, 2, 11, 0, 0, 0);
     expect(reopened.checkRateLimit('g1', 'u1')).toEqual({ allowed: true });
+  });
+
+  it('keeps the limits through /forget-me, and forgets when people asked once no limit needs it', () => {
+    const clock = fakeClock(NOON);
+    const storage = open(tempDir(), { now: clock.now });
+    storage.updateSettings('g1', { dailyCap: 2, cooldownSeconds: 60 });
+    storage.recordQuestion(ask());
+    clock.advance(2 * 60 * SECOND);
+    storage.recordQuestion(ask());
+    expect(storage.forgetMember('g1', 'u1').questions).toBe(2);
+    // The questions are gone, yet erasing them is no way round the cooldown or the cap.
+    expect(storage.buildReport('g1').total).toBe(0);
+    expect(storage.checkRateLimit('g1', 'u1')).toMatchObject({ allowed: false, reason: 'daily-cap' });
+
+    const whenAsked = () => {
+      const db = new Database(storage.file, { readonly: true });
+      const n = db.prepare<[], number>('SELECT count(*) FROM asks').pluck().get();
+      db.close();
+      return n;
+    };
+    expect(whenAsked()).toBe(2);
+    clock.advance(DAY);
+    storage.purgeExpired();
+    expect(whenAsked()).toBe(2);
+    clock.advance(DAY + 2 * 60 * SECOND);
+    storage.purgeExpired();
+    expect(whenAsked()).toBe(0);
   });
 
   it('counts refused questions too, and a cooldown that crosses midnight', () => {

@@ -7,7 +7,7 @@ import { silentLogger } from './silentLogger.js';
 import path from 'node:path';
 import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 import { VerbatimError } from './errors.js';
-import { loadEmbedder, type Embedder, type EmbedderOptions } from './embed/loadEmbedder.js';
+import type { Embedder, EmbedderOptions } from './embed/loadEmbedder.js';
 import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
@@ -73,9 +73,11 @@ export class Verbatim implements VerbatimEngine {
       rebuild: options.rebuild ?? 'auto',
     };
     // The model loads while the corpus and the index are read: a cold start pays for the
-    // slower of the two, not both. Only building an index has to wait for the model.
+    // slower of the two, not both. Only building an index has to wait for the model. Its
+    // library is imported here, not with this module: resolving its many files leaves this
+    // thread idle between steps, and reading the corpus fills those gaps.
     const embedderOptions = { model: BUNDLED_MODEL, ...options.embedder };
-    const loading = loadEmbedder(embedderOptions);
+    const loading = import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
       const corpus = await readCorpusFiles(resolved.corpus, logger);
@@ -257,8 +259,7 @@ async function loadOrBuild(
         const documents = loaded.documents.map((d) => ({ ...d, path: paths.get(d.id) ?? d.path }));
         const sentences = sentenceTable(documents);
         if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, its documents ${sentences.length}`);
-        const chunks = loaded.chunks.map((c) => ({ ...c, text: sentences.slice(c.firstSentence, c.lastSentence + 1).map((s) => s.text).join(' ') }));
-        return { state: makeSearchState({ documents, sentences, chunks, vectors: loaded.vectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, manifest }) };
+        return { state: makeSearchState({ documents, sentences, chunks: loaded.chunks, vectors: loaded.vectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, sentenceFrequency: loaded.sentenceFrequency, manifest }) };
       }
     }
   } catch (error) {

@@ -84,8 +84,8 @@ export function chooseQuotes(
     let m = matchCache.get(sentence);
     if (m) return m;
     m = new Float32Array(query.length);
-    const own = state.sentenceTerms[sentence]!;
-    const wordsOf = state.sentenceWords[sentence]!;
+    const own = state.sentenceTerms(sentence);
+    const wordsOf = state.sentenceWords(sentence);
     query.forEach((t, j) => {
       if (own.has(t)) {
         m![j] = 1;
@@ -142,7 +142,7 @@ export function chooseQuotes(
         let coverage = 0;
         // A title word the quote itself lacks still says the quote is in the right place.
         for (let j = 0; j < query.length; j++) coverage += weights[j]! * Math.max(covered[j]!, inTitle[j] ? 0.5 : 0);
-        const role = state.sentenceRole[first]!;
+        const role = state.sentenceRole(first);
         const score =
           options.coverageWeight * (coverage / totalWeight) +
           options.meaningWeight * meaning +

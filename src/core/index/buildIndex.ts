@@ -7,6 +7,7 @@ import type { Embedder } from '../embed/loadEmbedder.js';
 import { chunkSentences, sentenceTable, type ChunkerOptions, type SentenceRecord } from '../chunk/chunkSections.js';
 import { calibrate, OFF_TOPIC_PROBES } from '../retrieve/calibrate.js';
 import { collectVocabulary, type Vocabulary } from '../retrieve/vocabulary.js';
+import { sentenceFrequencies } from '../retrieve/searchState.js';
 import { LexicalIndex } from './lexicalIndex.js';
 import { dot, VectorIndex } from './vectorIndex.js';
 import { writeIndex, type IndexManifest } from './indexStore.js';
@@ -21,6 +22,7 @@ export interface BuiltIndex {
   vectors: VectorIndex;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
+  sentenceFrequency: Map<string, number>;
 }
 
 /** The heading path a chunk sits under: BM25 matches it as the chunk's title field. */
@@ -53,6 +55,8 @@ export async function buildIndex(
     collectVocabulary([...sentences.map((s) => s.text), ...documents.flatMap((d) => d.sections.map((s) => s.title))]),
   );
 
+  const sentenceFrequency = sentenceFrequencies(sentences);
+
   const probes = await embedder.embed([...OFF_TOPIC_PROBES], 'query');
   const calibration = calibrate(probes.map((p) => vectors.search(p, 1)[0]?.similarity ?? 0));
 
@@ -69,8 +73,9 @@ export async function buildIndex(
     vectors,
     lexical,
     vocabulary,
+    sentenceFrequency,
   });
-  return { manifest, sentences, chunks, vectors, lexical, vocabulary };
+  return { manifest, sentences, chunks, vectors, lexical, vocabulary, sentenceFrequency };
 }
 
 async function embedVocabulary(embedder: Embedder, forms: Map<string, string>): Promise<Vocabulary> {

@@ -17,7 +17,7 @@ import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 
 /** Bumped whenever the files' shape or what parsing makes of a corpus changes; an index of another version is rebuilt. */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface Calibration {
@@ -35,10 +35,10 @@ export interface IndexManifest {
   chunker: ChunkerOptions;
   counts: { documents: number; sections: number; sentences: number; chunks: number };
   calibration: Calibration;
-  files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string; documents: string };
+  files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string; documents: string; sentenceFrequency: string };
 }
 
-/** A chunk as stored: its text is rebuilt from the corpus, which is re-read at load. */
+/** A chunk as stored: without its text, which only building the index needs. */
 type StoredChunk = [doc: number, section: number, first: number, last: number, start: number, end: number, tokens: number];
 
 export interface IndexData {
@@ -48,17 +48,26 @@ export interface IndexData {
   vectors: VectorIndex;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
+  sentenceFrequency: Map<string, number>;
 }
 
 export interface LoadedIndex {
   manifest: IndexManifest;
   /** The parsed corpus as it was indexed; `path` is as it was then. */
   documents: ParsedDocument[];
-  /** Chunks without text; the engine fills `text` from the sentence table. */
+  /** Chunks without their text, which only building the index needs. */
   chunks: Array<Omit<Chunk, 'text'>>;
   vectors: VectorIndex;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
+  /** In how many sentences each index term occurs: counting needs every sentence analysed, too slow for every start. */
+  sentenceFrequency: Map<string, number>;
+}
+
+/** How sentence frequencies are stored: parallel arrays parse much faster than an object with a key per term. */
+interface StoredFrequencies {
+  terms: string[];
+  sentences: number[];
 }
 
 function writeAtomic(file: string, write: (tmp: string) => void): void {
@@ -82,6 +91,7 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
     vocabulary: `vocabulary-${buildId}.json`,
     wordVectors: `words-${buildId}.f32`,
     documents: `documents-${buildId}.json`,
+    sentenceFrequency: `frequencies-${buildId}.json`,
   };
   const stored: StoredChunk[] = data.chunks.map((c) => [c.doc, c.section, c.firstSentence, c.lastSentence, c.start, c.end, c.tokens]);
 
@@ -96,6 +106,8 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
   });
   writeAtomic(path.join(dir, files.documents), (tmp) => fs.writeFileSync(tmp, documents));
   writeAtomic(path.join(dir, files.wordVectors), (tmp) => fs.writeFileSync(tmp, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+  const frequencies: StoredFrequencies = { terms: [...data.sentenceFrequency.keys()], sentences: [...data.sentenceFrequency.values()] };
+  writeAtomic(path.join(dir, files.sentenceFrequency), (tmp) => fs.writeFileSync(tmp, JSON.stringify(frequencies)));
 
   const manifest: IndexManifest = { formatVersion: INDEX_FORMAT_VERSION, buildId, createdAt: new Date().toISOString(), ...data.manifest, files };
   writeAtomic(path.join(dir, MANIFEST_FILE), (tmp) => fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n'));
@@ -111,7 +123,7 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
  */
 export const OLD_BUILD_GRACE_MS = 10 * 60 * 1000;
 
-const BUILD_FILE = /^(vectors|chunks|lexical|vocabulary|words|documents)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/;
+const BUILD_FILE = /^(vectors|chunks|lexical|vocabulary|words|documents|frequencies)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/;
 
 function removeOldBuilds(dir: string, keep: Set<string>): void {
   const cutoff = Date.now() - OLD_BUILD_GRACE_MS;
@@ -152,6 +164,9 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
     const raw = fs.readFileSync(at(manifest.files.wordVectors));
     if (raw.byteLength !== words.length * dimension * 4) throw new Error(`word vectors hold ${raw.byteLength} bytes, expected ${words.length * dimension * 4}`);
     const vectorsOfWords = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    const frequencies = JSON.parse(fs.readFileSync(at(manifest.files.sentenceFrequency), 'utf8')) as StoredFrequencies;
+    if (frequencies.terms.length !== frequencies.sentences.length) throw new Error(`sentence frequencies list ${frequencies.terms.length} terms and ${frequencies.sentences.length} counts`);
+    const sentenceFrequency = new Map(frequencies.terms.map((t, i) => [t, frequencies.sentences[i]!]));
     const documents = JSON.parse(fs.readFileSync(at(manifest.files.documents), 'utf8')) as ParsedDocument[];
     for (const d of documents) {
       for (const section of d.sections) {
@@ -161,7 +176,7 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
         }
       }
     }
-    return { manifest, documents, chunks, vectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords } };
+    return { manifest, documents, chunks, vectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords }, sentenceFrequency };
   } catch (error) {
     throw new VerbatimError('INDEX_CORRUPT', `The index in ${dir} is damaged (${(error as Error).message}). Run \`npm run index\` to rebuild it.`, { cause: error });
   }

@@ -218,7 +218,7 @@ export function documentTerms(state: SearchState, doc: number): DocumentTerms {
 
   const ids: number[] = [];
   state.sentences.forEach((s, id) => {
-    if (s.doc === doc && state.sentenceRole[id] !== 'code') ids.push(id);
+    if (s.doc === doc && state.sentenceRole(id) !== 'code') ids.push(id);
   });
   const quotes = new Map(ids.map((id) => [id, foldWhitespace(state.sentences[id]!.text)] as const));
   const names = knownNames([...quotes.values()]);

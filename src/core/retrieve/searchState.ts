@@ -9,32 +9,34 @@ import type { IndexManifest } from '../index/indexStore.js';
 import type { LexicalIndex } from '../index/lexicalIndex.js';
 import type { VectorIndex } from '../index/vectorIndex.js';
 import { terms } from '../text/terms.js';
+import { endsWithColon } from '../ingest/buildSections.js';
 import type { Vocabulary } from './vocabulary.js';
 
 export interface SearchState {
   documents: ParsedDocument[];
   sentences: SentenceRecord[];
-  chunks: Chunk[];
+  /** Chunks as searched; their text was only needed to build the indexes. */
+  chunks: Array<Omit<Chunk, 'text'>>;
   vectors: VectorIndex;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
   manifest: IndexManifest;
-  /** Index terms of each sentence, computed once for quote scoring. */
-  sentenceTerms: Array<Set<string>>;
+  /** Index terms of a sentence, for quote scoring and summaries. */
+  sentenceTerms(sentence: number): Set<string>;
   /** Inverse sentence frequency of each term: rare words say more about where an answer is. */
   idf: Map<string, number>;
   /** Index terms of each document's section titles, keyed `${doc}:${section}`. */
   titleTerms: Map<string, Set<string>>;
   /** Every index term the corpus uses, in sentences or titles. */
   corpusTerms: Set<string>;
-  /** Per sentence: what kind of text it is, for quote choice. */
-  sentenceRole: SentenceRole[];
+  /** What kind of text a sentence is, for quote choice. */
+  sentenceRole(sentence: number): SentenceRole;
   /** Sections by `${doc}:${number}`: citations and quote choice look them up often. */
   sections: Map<string, Section>;
   /** Index term -> its row in `vocabulary`. */
   vocabularyRow: Map<string, number>;
-  /** Per sentence: the vocabulary rows of its words, for soft (meaning-level) word matching. */
-  sentenceWords: Uint32Array[];
+  /** The vocabulary rows of a sentence's words, for soft (meaning-level) word matching. */
+  sentenceWords(sentence: number): Uint32Array;
 }
 
 /**
@@ -44,29 +46,51 @@ export interface SearchState {
  */
 export type SentenceRole = 'prose' | 'lead-in' | 'code';
 
-export function makeSearchState(
-  parts: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms' | 'corpusTerms' | 'sentenceRole' | 'sections' | 'vocabularyRow' | 'sentenceWords'>,
-): SearchState {
-  const sentenceTerms = parts.sentences.map((s) => new Set(terms(s.text)));
-  const df = new Map<string, number>();
-  for (const set of sentenceTerms) for (const t of set) df.set(t, (df.get(t) ?? 0) + 1);
-  const n = Math.max(1, sentenceTerms.length);
+/** In how many sentences each index term occurs: computed when an index is built, stored with it. */
+export function sentenceFrequencies(sentences: readonly SentenceRecord[]): Map<string, number> {
+  const frequency = new Map<string, number>();
+  for (const s of sentences) for (const t of new Set(terms(s.text))) frequency.set(t, (frequency.get(t) ?? 0) + 1);
+  return frequency;
+}
+
+/**
+ * Per-sentence facts are worked out on first use and kept: an answer reads a few hundred
+ * sentences of its best chunks, so preparing all of a large corpus's would only delay the
+ * start (summaries and quizzes, which read many, fill the cache as they go).
+ */
+function memo<T>(size: number, compute: (id: number) => T): (id: number) => T {
+  const cache = new Array<T | undefined>(size);
+  return (id) => (cache[id] ??= compute(id));
+}
+
+export function makeSearchState({
+  sentenceFrequency,
+  ...parts
+}: Omit<SearchState, 'sentenceTerms' | 'idf' | 'titleTerms' | 'corpusTerms' | 'sentenceRole' | 'sections' | 'vocabularyRow' | 'sentenceWords'> & {
+  /** See `sentenceFrequencies`. */
+  sentenceFrequency: Map<string, number>;
+}): SearchState {
+  const n = Math.max(1, parts.sentences.length);
   const idf = new Map<string, number>();
-  for (const [t, f] of df) idf.set(t, Math.log(1 + n / f));
+  for (const [t, f] of sentenceFrequency) idf.set(t, Math.log(1 + n / f));
   const titleTerms = new Map<string, Set<string>>();
   parts.documents.forEach((d, doc) => {
     for (const s of d.sections) titleTerms.set(`${doc}:${s.number}`, new Set(terms([...s.parents, s.title].join(' '))));
   });
-  const corpusTerms = new Set(df.keys());
+  const corpusTerms = new Set(sentenceFrequency.keys());
   for (const set of titleTerms.values()) for (const t of set) corpusTerms.add(t);
   const sections = new Map(parts.documents.flatMap((d, doc) => d.sections.map((s) => [`${doc}:${s.number}`, s] as const)));
-  const sentenceRole = parts.sentences.map((s): SentenceRole => {
+  const sentenceTerms = memo(parts.sentences.length, (id) => new Set(terms(parts.sentences[id]!.text)));
+  const sentenceRole = memo(parts.sentences.length, (id): SentenceRole => {
+    const s = parts.sentences[id]!;
     const block = sections.get(`${s.doc}:${s.section}`)!.blocks[s.block]!;
     if (block.kind === 'code') return 'code';
-    return /:\s*$/.test(s.text) && s.end === block.end ? 'lead-in' : 'prose';
+    return endsWithColon(s.text) && s.end === block.end ? 'lead-in' : 'prose';
   });
   const vocabularyRow = new Map(parts.vocabulary.terms.map((t, i) => [t, i]));
-  const sentenceWords = sentenceTerms.map((set) => Uint32Array.from([...set].flatMap((t) => (vocabularyRow.has(t) ? [vocabularyRow.get(t)!] : []))));
+  const sentenceWords = memo(parts.sentences.length, (id) =>
+    Uint32Array.from([...sentenceTerms(id)].flatMap((t) => (vocabularyRow.has(t) ? [vocabularyRow.get(t)!] : []))),
+  );
   return { ...parts, sentenceTerms, idf, titleTerms, corpusTerms, sentenceRole, sections, vocabularyRow, sentenceWords };
 }
 

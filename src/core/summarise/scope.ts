@@ -42,7 +42,7 @@ function quotableLengths(state: SearchState): Uint32Array {
   if (lengths) return lengths;
   lengths = new Uint32Array(state.sentences.length);
   state.sentences.forEach((s, id) => {
-    if (state.sentenceRole[id] === 'code') return;
+    if (state.sentenceRole(id) === 'code') return;
     const text = foldWhitespace(s.text);
     if (endsWithColon(text) || words(text).length < MIN_QUOTABLE_WORDS) return;
     const markup = (text.match(HTML_TAG) ?? []).join('').length;

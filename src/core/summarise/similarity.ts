@@ -28,7 +28,7 @@ export interface SentenceFeatures {
 export const NEAR_DUPLICATE = { cosine: 0.9, jaccard: 0.6 } as const;
 
 export function featuresOf(state: SearchState, id: number, vector?: Float32Array): SentenceFeatures {
-  const terms = state.sentenceTerms[id]!;
+  const terms = state.sentenceTerms(id);
   const lexical: SparseVector = new Map();
   let norm = 0;
   for (const t of terms) {

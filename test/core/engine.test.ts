@@ -10,6 +10,9 @@ import { VerbatimError } from '../../src/core/errors.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
 import { MANIFEST_FILE, OLD_BUILD_GRACE_MS, readManifest } from '../../src/core/index/indexStore.js';
 import { seedText, tempCorpus } from './helpers.js';
+import { BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
+
+const BUNDLED_MODEL_DIR = path.join(BUNDLED_MODELS_DIR, 'glove-sif-100d');
 
 let engine: Verbatim;
 let dirs: { corpus: string; indexDir: string };
@@ -170,6 +173,22 @@ describe('index lifecycle', () => {
     for (const f of fs.readdirSync(dirs.indexDir)) fs.copyFileSync(path.join(dirs.indexDir, f), path.join(own.indexDir, f));
     fs.writeFileSync(path.join(own.indexDir, MANIFEST_FILE), JSON.stringify({ ...manifest, model: { ...manifest.model, name: 'some-other-model' } }));
     await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/some-other-model/) });
+  });
+
+  it('notices a model regenerated under the same name, and reuses the index while the files stay', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-model-'));
+    const model = path.join(root, 'glove-sif-100d');
+    fs.cpSync(BUNDLED_MODEL_DIR, model, { recursive: true });
+    const own = { ...tempCorpus(), embedder: { model } };
+    await (await Verbatim.open(own)).close();
+    const again = await Verbatim.open({ ...own, rebuild: 'never' });
+    expect(again.rebuiltBecause).toBeUndefined();
+    await again.close();
+    // Same name, same size, new contents: what `npm run build-model` with other settings does.
+    const config = path.join(model, 'config.json');
+    fs.writeFileSync(config, fs.readFileSync(config, 'utf8'));
+    fs.utimesSync(config, new Date(), new Date(Date.now() + 5000));
+    await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/files of model/) });
   });
 
   it.each([

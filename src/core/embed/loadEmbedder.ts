@@ -4,11 +4,10 @@
  * that transformers.js downloads and caches when the user allows it) goes through the
  * same `feature-extraction` pipeline.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
 import { VerbatimError } from '../errors.js';
-import { BUNDLED_MODELS_DIR, DEFAULT_CACHE_DIR } from '../paths.js';
+import { modelFingerprint, resolveModel } from './modelFolder.js';
 
 export interface EmbedderOptions {
   /** A model folder (absolute or relative path) or a model id such as `Xenova/bge-small-en-v1.5`. */
@@ -32,6 +31,8 @@ export interface EmbedderOptions {
 export interface Embedder {
   /** The model as named in options; recorded in index manifests. */
   readonly model: string;
+  /** Of the model's files as loaded (see modelFingerprint); recorded in index manifests. */
+  readonly fingerprint: string | undefined;
   readonly dimension: number;
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
@@ -48,35 +49,9 @@ function knownPrefixes(model: string): { query: string; passage: string } {
   return { query: '', passage: '' };
 }
 
-interface ResolvedModel {
-  localModelPath: string;
-  id: string;
-  quantized: boolean;
-}
-
-function resolveModel(options: EmbedderOptions, cacheDir: string): ResolvedModel {
-  const asPath = path.resolve(options.model);
-  const looksLikePath = options.model.startsWith('.') || path.isAbsolute(options.model) || fs.existsSync(path.join(asPath, 'config.json'));
-  const localModelPath = looksLikePath ? path.dirname(asPath) : (options.localModelPath ?? BUNDLED_MODELS_DIR);
-  const id = looksLikePath ? path.basename(asPath) : options.model;
-  // transformers.js looks in its download cache first, then in the local model folder.
-  const folders = [path.join(cacheDir, id), path.join(localModelPath, id)];
-  const folder = folders.find((f) => fs.existsSync(path.join(f, 'config.json')));
-  if (looksLikePath && !folder) {
-    throw new VerbatimError('MODEL_NOT_FOUND', `No model at ${asPath} (expected config.json, tokenizer.json and onnx/model*.onnx there). Run \`npm run build-model\` to regenerate the bundled model, or set EMBEDDING_MODEL to a model folder or id.`);
-  }
-  if (!folder && !options.allowRemoteModels) {
-    throw new VerbatimError('MODEL_NOT_FOUND', `Model "${options.model}" is not in ${localModelPath} nor in the download cache ${cacheDir}, and downloads are off. Set ALLOW_REMOTE_MODELS=1 to let transformers.js download it, or run \`npm run build-model\` to regenerate the bundled model.`);
-  }
-  // transformers.js v2 asks for onnx/model_quantized.onnx unless told otherwise; a local
-  // folder may hold only the full-precision file.
-  const quantized = folder ? fs.existsSync(path.join(folder, 'onnx', 'model_quantized.onnx')) : true;
-  return { localModelPath, id, quantized };
-}
-
 export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
-  const cacheDir = options.cacheDir ?? path.join(DEFAULT_CACHE_DIR, 'models');
-  const resolved = resolveModel(options, cacheDir);
+  const resolved = resolveModel(options);
+  const cacheDir = resolved.cacheDir;
   // transformers.js keeps its settings in one global object; set them right before loading.
   env.localModelPath = resolved.localModelPath.endsWith(path.sep) ? resolved.localModelPath : resolved.localModelPath + path.sep;
   env.allowLocalModels = true;
@@ -134,6 +109,8 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
 
   return {
     model: options.model,
+    // Taken after loading: a downloaded model's files exist only now.
+    fingerprint: modelFingerprint(resolveModel(options)),
     dimension,
     async embed(texts, kind) {
       const prefix = kind === 'query' ? queryPrefix : passagePrefix;

@@ -30,7 +30,8 @@ export interface IndexManifest {
   formatVersion: number;
   buildId: string;
   createdAt: string;
-  model: { name: string; dimension: number };
+  /** `fingerprint`: of the model's files when the index was built (see embed/modelFolder). */
+  model: { name: string; dimension: number; fingerprint?: string };
   corpus: { hash: string; documents: Array<{ id: string; title: string }> };
   chunker: ChunkerOptions;
   counts: { documents: number; sections: number; sentences: number; chunks: number };
@@ -183,9 +184,11 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
 }
 
 /** Why an index no longer matches the corpus and settings, or null when it does. */
-export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; chunker: ChunkerOptions }): string | null {
+export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; modelFingerprint: string | undefined; chunker: ChunkerOptions }): string | null {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `it was written in format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
   if (manifest.model.name !== expected.model) return `it was built with model "${manifest.model.name}", the configured model is "${expected.model}"`;
+  // A model not on disk yet (to be downloaded) may not be the one the index was built with either.
+  if (manifest.model.fingerprint !== expected.modelFingerprint) return `the files of model "${expected.model}" changed since it was built`;
   if (manifest.corpus.hash !== expected.corpusHash) return 'the corpus changed since it was built';
   if (manifest.chunker.maxTokens !== expected.chunker.maxTokens || manifest.chunker.overlapSentences !== expected.chunker.overlapSentences) return 'the chunker settings changed';
   return null;

@@ -1,0 +1,64 @@
+/**
+ * Where a model's files are, and a fingerprint of them, without loading the model (or
+ * transformers.js): an engine checks its index against the model before the model is ready.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { VerbatimError } from '../errors.js';
+import { BUNDLED_MODELS_DIR, DEFAULT_CACHE_DIR } from '../paths.js';
+import type { EmbedderOptions } from './loadEmbedder.js';
+
+export interface ResolvedModel {
+  /** The folder transformers.js looks up local models in, and the model's id inside it. */
+  localModelPath: string;
+  id: string;
+  /** Where the model's files are now: its download cache or local folder (none before a download). */
+  folder?: string;
+  quantized: boolean;
+  cacheDir: string;
+}
+
+export function resolveModel(options: EmbedderOptions): ResolvedModel {
+  const cacheDir = options.cacheDir ?? path.join(DEFAULT_CACHE_DIR, 'models');
+  const asPath = path.resolve(options.model);
+  const looksLikePath = options.model.startsWith('.') || path.isAbsolute(options.model) || fs.existsSync(path.join(asPath, 'config.json'));
+  const localModelPath = looksLikePath ? path.dirname(asPath) : (options.localModelPath ?? BUNDLED_MODELS_DIR);
+  const id = looksLikePath ? path.basename(asPath) : options.model;
+  // transformers.js looks in its download cache first, then in the local model folder.
+  const folders = [path.join(cacheDir, id), path.join(localModelPath, id)];
+  const folder = folders.find((f) => fs.existsSync(path.join(f, 'config.json')));
+  if (looksLikePath && !folder) {
+    throw new VerbatimError('MODEL_NOT_FOUND', `No model at ${asPath} (expected config.json, tokenizer.json and onnx/model*.onnx there). Run \`npm run build-model\` to regenerate the bundled model, or set EMBEDDING_MODEL to a model folder or id.`);
+  }
+  if (!folder && !options.allowRemoteModels) {
+    throw new VerbatimError('MODEL_NOT_FOUND', `Model "${options.model}" is not in ${localModelPath} nor in the download cache ${cacheDir}, and downloads are off. Set ALLOW_REMOTE_MODELS=1 to let transformers.js download it, or run \`npm run build-model\` to regenerate the bundled model.`);
+  }
+  // transformers.js v2 asks for onnx/model_quantized.onnx unless told otherwise; a local
+  // folder may hold only the full-precision file.
+  const quantized = folder ? fs.existsSync(path.join(folder, 'onnx', 'model_quantized.onnx')) : true;
+  return { localModelPath, id, ...(folder ? { folder } : {}), quantized, cacheDir };
+}
+
+/**
+ * A fingerprint of the model's files (names, sizes and modification times; reading 12 MB
+ * at every start to hash it would cost more than it tells): a model regenerated or
+ * replaced under the same name changes it, so indexes built with the old one are rebuilt.
+ * Undefined while the model is not on disk.
+ */
+export function modelFingerprint(resolved: ResolvedModel): string | undefined {
+  if (!resolved.folder) return undefined;
+  const hash = crypto.createHash('sha256');
+  const visit = (dir: string, prefix: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(full, `${prefix}${entry.name}/`);
+      else if (/\.(json|onnx)$/.test(entry.name)) {
+        const stat = fs.statSync(full);
+        hash.update(`${prefix}${entry.name}\0${stat.size}\0${stat.mtimeMs}\n`);
+      }
+    }
+  };
+  visit(resolved.folder, '');
+  return hash.digest('hex').slice(0, 16);
+}

@@ -74,6 +74,7 @@ export function chooseQuotes(
   options: QuoteOptions = DEFAULT_QUOTES,
 ): QuoteCandidate[] {
   const query = question.terms;
+  const expects = question.expects;
   const weights = query.map((t) => idfOf(state, t));
   const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
   const { dimension, vectors: rows } = state.vocabulary;
@@ -134,7 +135,6 @@ export function chooseQuotes(
         const m = matches(last);
         for (let j = 0; j < query.length; j++) covered[j] = Math.max(covered[j]!, m[j]!);
         meaning = Math.max(meaning, sentenceSimilarity(last));
-        const expects = question.expects;
         if (expects) givesType ||= givesAnswerType(state.sentences[last]!.text, expects) || (expects === 'reason' && givesAnswerType(leadInOf(last), expects));
         const key = `${first}:${last}`;
         if (seen.has(key)) continue;

@@ -117,7 +117,7 @@ export interface Answer {
   passages: Passage[];
   /** When not answered: the sections closest to the question, best first. */
   closestSections?: Array<{ document: string; documentId: string; section: SectionRef }>;
-  /** When not answered: why, in one sentence a person can read. */
+  /** When not answered: why, in a sentence or two a person can read ("The document doesn't seem to answer that. It never mentions …"). */
   reason?: string;
 }
 

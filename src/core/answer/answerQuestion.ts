@@ -56,9 +56,15 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   // answered by them, however well their words match (see retrieve/answerType).
   const lacksRequiredType =
     analysis.expects !== null && answerTypeRequired(analysis.expects) && !candidateSentences.some((i) => givesAnswerType(state.sentences[i]!.text, analysis.expects!));
-  if (search.hits.length === 0 || analysis.unknownNames.length > 0 || lacksRequiredType || !answers(search.bestSimilarity, analysis.coverage, calibration)) {
-    return refusal(state, question, search.hits);
+  if (analysis.unknownNames.length > 0) {
+    // Names come from the user: a few, kept short, so the reason stays a sentence.
+    const names = analysis.unknownNames.slice(0, 3).map((n) => `“${n.length > 60 ? `${n.slice(0, 59)}…` : n}”`);
+    return refusal(state, question, search.hits, `It never mentions ${names.join(' or ')}.`);
   }
+  if (lacksRequiredType) {
+    return refusal(state, question, search.hits, `None of the passages closest to it gives ${analysis.expects === 'date' ? 'a date' : 'a number'}.`);
+  }
+  if (search.hits.length === 0 || !answers(search.bestSimilarity, analysis.coverage, calibration)) return refusal(state, question, search.hits);
 
   const vectors = await deps.sentenceVectors([...new Set(candidateSentences)]);
   // Map cosine onto [0, 1] where 0 is what unrelated text scores with this model and corpus.
@@ -75,8 +81,8 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   return { question, answered: true, passages };
 }
 
-/** "The document doesn't seem to answer that", with the sections that came closest. */
-function refusal(state: SearchState, question: string, hits: readonly ChunkHit[]): Answer {
+/** "The document doesn't seem to answer that" (and `why`, when known), with the sections that came closest. */
+function refusal(state: SearchState, question: string, hits: readonly ChunkHit[], why?: string): Answer {
   const closest: NonNullable<Answer['closestSections']> = [];
   const seen = new Set<string>();
   for (const hit of hits) {
@@ -89,5 +95,5 @@ function refusal(state: SearchState, question: string, hits: readonly ChunkHit[]
     closest.push({ document: document.title, documentId: document.id, section: { number: section.number, title: section.title } });
     if (closest.length === 3) break;
   }
-  return { question, answered: false, passages: [], reason: REFUSAL_MESSAGE, closestSections: closest };
+  return { question, answered: false, passages: [], reason: why ? `${REFUSAL_MESSAGE} ${why}` : REFUSAL_MESSAGE, closestSections: closest };
 }

@@ -71,6 +71,23 @@ describe('answers', () => {
     expect(answer.passages[0]!.quote).toMatch(/strategic bid to reassert influence|aims to ensure/);
   });
 
+  it('quotes a sentence repeated under several headings once', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-repeat-'));
+    fs.mkdirSync(path.join(root, 'corpus'));
+    const notice = 'This method is deprecated because its key derivation is weak; use a password hashing function instead.';
+    fs.writeFileSync(
+      path.join(root, 'corpus', 'api.md'),
+      `# API\n\n## encrypt()\n\nEncrypts data with a key.\n\n${notice}\n\n## decrypt()\n\nDecrypts data with a key.\n\n${notice}\n`,
+    );
+    const small = await Verbatim.open({ corpus: path.join(root, 'corpus'), indexDir: path.join(root, 'index') });
+    try {
+      const answer = await small.ask('Why is the key derivation deprecated?', { top: 4 });
+      expect(answer.passages.filter((p) => p.quote === notice)).toHaveLength(1);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('pages through passages without repeating one', async () => {
     const first = await engine.ask('human rights', { top: 2 });
     const next = await engine.ask('human rights', { top: 2, offset: 2 });

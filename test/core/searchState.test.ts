@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { Verbatim } from '../../src/core/engine.js';
 import { readIndex, readManifest } from '../../src/core/index/indexStore.js';
-import { sentenceTable } from '../../src/core/chunk/chunkSections.js';
-import { makeSearchState, sentenceFrequencies, type SearchState } from '../../src/core/retrieve/searchState.js';
+import { sentenceTable, type SentenceRecord } from '../../src/core/chunk/chunkSections.js';
+import type { Block } from '../../src/core/types.js';
+import { makeSearchState, sentenceFrequencies, sentenceRoleOf, type SearchState } from '../../src/core/retrieve/searchState.js';
 import { terms } from '../../src/core/text/terms.js';
-import { endsWithColon } from '../../src/core/ingest/buildSections.js';
 import { tempCorpus } from './helpers.js';
 
 const READLINE = path.join(import.meta.dirname, '..', 'fixtures', 'eval', 'node-readline.md');
@@ -45,11 +45,20 @@ describe('a loaded search state', () => {
       expect(state.sentenceTerms(id)).toBe(own);
       expect([...state.sentenceWords(id)]).toEqual([...own].filter((t) => state.vocabularyRow.has(t)).map((t) => state.vocabularyRow.get(t)));
       const block = state.sections.get(`${s.doc}:${s.section}`)!.blocks[s.block]!;
-      const role = block.kind === 'code' ? 'code' : endsWithColon(s.text) && s.end === block.end ? 'lead-in' : 'prose';
+      const role = sentenceRoleOf(s, block);
       expect(state.sentenceRole(id)).toBe(role);
       roles.add(role);
     });
-    expect(roles).toEqual(new Set(['code', 'lead-in', 'prose']));
+    expect(roles).toEqual(new Set(['code', 'lead-in', 'pointer', 'prose']));
+  });
+
+  it('tells a sentence that only points elsewhere from one that answers', () => {
+    const block = { kind: 'paragraph', start: 0, end: 200 } as Block;
+    const role = (text: string) => sentenceRoleOf({ text, start: 0, end: text.length } as SentenceRecord, block);
+    expect(role('See [`Buffer.from(buffer)`][].')).toBe('pointer');
+    expect(role('For more information, see the Events section.')).toBe('pointer');
+    expect(role('See how the stream is paused when the buffer fills up, and resumed once the consumer has drained enough of it.')).toBe('prose');
+    expect(role('The buffer is copied.')).toBe('prose');
   });
 
   it('answers as the state of the build that wrote it does', async () => {

@@ -13,6 +13,7 @@ import { idfOf, leadInBlock, sectionOf } from '../retrieve/searchState.js';
 import type { ChunkHit } from '../retrieve/findChunks.js';
 import type { QuestionAnalysis } from '../retrieve/analyseQuestion.js';
 import { givesAnswerType } from '../retrieve/answerType.js';
+import { foldWhitespace } from './makePassage.js';
 
 export interface QuoteOptions {
   /** How many of the best chunks quotes are chosen from. */
@@ -27,9 +28,10 @@ export interface QuoteOptions {
   softMatchFloor: number;
   /** Subtracted per sentence beyond the first: a longer quote must earn its length. */
   lengthPenalty: number;
-  /** Subtracted from a quote that starts with a list's lead-in line or is code: they rarely answer by themselves. */
+  /** Subtracted from a quote that starts with a list's lead-in line, is code, or only refers elsewhere ("See …"): they rarely answer by themselves. */
   leadInPenalty: number;
   codePenalty: number;
+  pointerPenalty: number;
   /** Weight of the share of the question the quote's section title covers (headings name their subject). */
   titleWeight: number;
   /**
@@ -50,6 +52,7 @@ export const DEFAULT_QUOTES: QuoteOptions = {
   lengthPenalty: 0.08,
   leadInPenalty: 0.25,
   codePenalty: 0.3,
+  pointerPenalty: 0.25,
   titleWeight: 0.2,
   answerTypeBonus: 0.15,
 };
@@ -150,7 +153,8 @@ export function chooseQuotes(
           options.titleWeight * titleShare -
           options.lengthPenalty * (last - first) -
           (role === 'lead-in' ? options.leadInPenalty : 0) -
-          (role === 'code' ? options.codePenalty : 0) +
+          (role === 'code' ? options.codePenalty : 0) -
+          (role === 'pointer' ? options.pointerPenalty : 0) +
           (givesType ? options.answerTypeBonus : 0);
         candidates.push({ first, last, score });
       }
@@ -158,14 +162,18 @@ export function chooseQuotes(
   }
 
   candidates.sort((a, b) => b.score - a.score || a.first - b.first || a.last - b.last);
-  // One quote per block: the next passage should say something new, not the same paragraph again.
+  // One quote per block, and no text twice (API docs repeat notices under several
+  // headings): the next passage should say something new.
   const usedBlocks = new Set<string>();
+  const usedTexts = new Set<string>();
   const chosen: QuoteCandidate[] = [];
   for (const c of candidates) {
     const s = state.sentences[c.first]!;
     const key = `${s.doc}:${s.section}:${s.block}`;
-    if (usedBlocks.has(key)) continue;
+    const text = foldWhitespace(state.sentences.slice(c.first, c.last + 1).map((t) => t.text).join(' '));
+    if (usedBlocks.has(key) || usedTexts.has(text)) continue;
     usedBlocks.add(key);
+    usedTexts.add(text);
     chosen.push(c);
     if (chosen.length >= limit) break;
   }

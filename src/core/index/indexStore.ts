@@ -188,7 +188,9 @@ export function staleReason(manifest: IndexManifest, expected: { corpusHash: str
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `it was written in format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
   if (manifest.model.name !== expected.model) return `it was built with model "${manifest.model.name}", the configured model is "${expected.model}"`;
   // A model not on disk yet (to be downloaded) may not be the one the index was built with either.
-  if (manifest.model.fingerprint !== expected.modelFingerprint) return `the files of model "${expected.model}" changed since it was built`;
+  if (manifest.model.fingerprint !== expected.modelFingerprint) {
+    return manifest.model.fingerprint ? `the files of model "${expected.model}" changed since it was built` : `it does not record which files of model "${expected.model}" built it`;
+  }
   if (manifest.corpus.hash !== expected.corpusHash) return 'the corpus changed since it was built';
   if (manifest.chunker.maxTokens !== expected.chunker.maxTokens || manifest.chunker.overlapSentences !== expected.chunker.overlapSentences) return 'the chunker settings changed';
   return null;

@@ -44,7 +44,21 @@ export interface SearchState {
  * - `lead-in`: a line that only introduces a list ("Key factors include:");
  * - `code`: a code block, quoted only when nothing else answers.
  */
-export type SentenceRole = 'prose' | 'lead-in' | 'code';
+export type SentenceRole = 'prose' | 'lead-in' | 'code' | 'pointer';
+
+/**
+ * A short sentence that only sends the reader elsewhere ("See [`Buffer.from(buffer)`][].",
+ * "See the Events section for details."): it names what a question names, yet answers nothing.
+ */
+const POINTER = /^\W*(see|refer to|for (more )?(details|information)|more (details|information))\b/i;
+const POINTER_MAX_WORDS = 12;
+
+export function sentenceRoleOf(sentence: SentenceRecord, block: Block): SentenceRole {
+  if (block.kind === 'code') return 'code';
+  if (endsWithColon(sentence.text) && sentence.end === block.end) return 'lead-in';
+  if (POINTER.test(sentence.text) && sentence.text.split(/\s+/).length <= POINTER_MAX_WORDS) return 'pointer';
+  return 'prose';
+}
 
 /** In how many sentences each index term occurs: computed when an index is built, stored with it. */
 export function sentenceFrequencies(sentences: readonly SentenceRecord[]): Map<string, number> {
@@ -83,9 +97,7 @@ export function makeSearchState({
   const sentenceTerms = memo(parts.sentences.length, (id) => new Set(terms(parts.sentences[id]!.text)));
   const sentenceRole = memo(parts.sentences.length, (id): SentenceRole => {
     const s = parts.sentences[id]!;
-    const block = sections.get(`${s.doc}:${s.section}`)!.blocks[s.block]!;
-    if (block.kind === 'code') return 'code';
-    return endsWithColon(s.text) && s.end === block.end ? 'lead-in' : 'prose';
+    return sentenceRoleOf(s, sections.get(`${s.doc}:${s.section}`)!.blocks[s.block]!);
   });
   const vocabularyRow = new Map(parts.vocabulary.terms.map((t, i) => [t, i]));
   const sentenceWords = memo(parts.sentences.length, (id) =>

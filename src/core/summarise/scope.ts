@@ -32,8 +32,9 @@ export interface ScopeOptions {
 
 /**
  * Per index: each sentence's folded length when it can be quoted alone, else 0. Never code,
- * never the lead-in of a list (it ends with ':' and says nothing without its items), never a
- * short fragment or an HTML table row. Worked out once: it changes only with the index.
+ * never a pointer ("See …"), never the lead-in of a list (it ends with ':' and says nothing
+ * without its items), never a short fragment or an HTML table row. Worked out once: it
+ * changes only with the index.
  */
 const quotable = new WeakMap<SearchState, Uint32Array>();
 
@@ -42,7 +43,8 @@ function quotableLengths(state: SearchState): Uint32Array {
   if (lengths) return lengths;
   lengths = new Uint32Array(state.sentences.length);
   state.sentences.forEach((s, id) => {
-    if (state.sentenceRole(id) === 'code') return;
+    const role = state.sentenceRole(id);
+    if (role === 'code' || role === 'pointer') return;
     const text = foldWhitespace(s.text);
     if (endsWithColon(text) || words(text).length < MIN_QUOTABLE_WORDS) return;
     const markup = (text.match(HTML_TAG) ?? []).join('').length;

@@ -1,8 +1,10 @@
 /** How start-up failures are reported: exit codes, and one readable line for login failures. */
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ConfigError, missingTokenHelp, type BotConfig } from '../config.js';
 
 /** sysexits.h EX_CONFIG: the settings (or the token, or the data folder) need fixing. */
-export const EXIT_CONFIG = 78;
+const EXIT_CONFIG = 78;
 export const EXIT_FAILED = 1;
 
 /** A failure explained in one line, with the exit code it deserves. */
@@ -60,7 +62,8 @@ export function settingsWithToken<C extends { DISCORD_TOKEN?: string | undefined
  * exits; zero leaves the process to what still runs (a bot's gateway keeps it alive).
  */
 export function runEntryPoint(moduleUrl: string, main: () => Promise<number>): void {
-  if (moduleUrl !== `file://${process.argv[1]}`) return;
+  // Compared as URLs: import.meta.url percent-encodes spaces and non-ASCII in the path.
+  if (!process.argv[1] || moduleUrl !== pathToFileURL(path.resolve(process.argv[1])).href) return;
   main().then(
     (code) => {
       if (code !== 0) process.exit(code);

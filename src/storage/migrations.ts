@@ -100,7 +100,8 @@ export const MIGRATIONS: readonly string[] = [
   // 3: rate limits count from their own rows, which say only who asked when. Computed from
   // the questions, /forget-me reset a member's cooldown and daily cap along with their
   // questions: erasing one's data was a way round the limits. These rows outlive /forget-me
-  // and go once no limit can use them (two days; see ASK_ROWS_KEPT_MS).
+  // and go once no limit can use them (after two days, at the next hourly purge; see
+  // ASK_ROWS_KEPT_MS). Only the last two days of questions are carried over.
   `
   CREATE TABLE asks (
     guild_id TEXT NOT NULL,
@@ -108,7 +109,8 @@ export const MIGRATIONS: readonly string[] = [
     asked_at INTEGER NOT NULL
   ) STRICT;
   CREATE INDEX asks_by_member ON asks (guild_id, user_id, asked_at);
-  INSERT INTO asks (guild_id, user_id, asked_at) SELECT guild_id, user_id, asked_at FROM questions;
+  INSERT INTO asks (guild_id, user_id, asked_at)
+    SELECT guild_id, user_id, asked_at FROM questions WHERE asked_at >= (unixepoch() - 2 * 86400) * 1000;
   `,
 ];
 

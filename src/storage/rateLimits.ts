@@ -1,7 +1,7 @@
 /**
- * "May this member ask now?" as a pure function of what the audit log says about them.
- * Because the inputs come from stored question rows, a restart does not reset anyone's
- * cooldown or daily count.
+ * "May this member ask now?" as a pure function of when they asked. Because the inputs
+ * come from stored rows (the `asks` table, see audit.ts), neither a restart nor /forget-me
+ * resets anyone's cooldown or daily count.
  */
 
 export const DAY_MS = 86_400_000;
@@ -18,7 +18,7 @@ export type RateLimitDecision =
 export interface RateLimitInput {
   /** Current time, ms since the epoch. */
   now: number;
-  /** When the member's latest recorded question was asked (ms), or null if never. */
+  /** When the member last asked (ms), or null if never (within the rows kept). */
   lastAskedAt: number | null;
   /** How many questions the member asked since the start of the current UTC day. */
   askedToday: number;

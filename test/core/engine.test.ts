@@ -126,7 +126,7 @@ describe('answers', () => {
     fs.mkdirSync(path.join(root, 'corpus'));
     fs.writeFileSync(
       path.join(root, 'corpus', 'history.md'),
-      '# History\n\nThe `rl.close()` method closes the interface and releases the input stream.\n\nThe history list keeps 30 entries by default; older entries are dropped first.\n\nEach entry records a line the user typed.\n',
+      '# History\n\nThe `rl.close()` method closes the interface and releases the input stream.\n\nThe `rl.clearLine()` method clears the current line of the terminal.\n\nThe history list keeps 30 entries by default; older entries are dropped first.\n\nEach entry records a line the user typed.\n',
     );
     const small = await Verbatim.open({ corpus: path.join(root, 'corpus'), indexDir: path.join(root, 'index') });
     try {
@@ -137,6 +137,9 @@ describe('answers', () => {
       const unknown = await small.ask('What does rl.clearHistory() do?');
       expect(unknown.answered).toBe(false);
       expect(unknown.reason).toBe("The document doesn't seem to answer that. It never mentions “rl.clearHistory()”.");
+      // Names are compared as written: "clearLines" and "clearLine" share a search stem, not a name.
+      expect((await small.ask('What does rl.clearLine() do?')).passages[0]!.quote).toContain('clears the current line');
+      expect((await small.ask('What does rl.clearLines() do?')).answered).toBe(false);
     } finally {
       await small.close();
     }
@@ -208,10 +211,17 @@ describe('index lifecycle', () => {
     const again = await Verbatim.open({ ...own, rebuild: 'never' });
     expect(again.rebuiltBecause).toBeUndefined();
     await again.close();
-    // Same name, same size, new contents: what `npm run build-model` with other settings does.
+    // The same bytes written again (a copy, a checkout) are the same model.
     const config = path.join(model, 'config.json');
-    fs.writeFileSync(config, fs.readFileSync(config, 'utf8'));
+    const original = fs.readFileSync(config, 'utf8');
+    fs.writeFileSync(config, original);
     fs.utimesSync(config, new Date(), new Date(Date.now() + 5000));
+    const touched = await Verbatim.open({ ...own, rebuild: 'never' });
+    expect(touched.rebuiltBecause).toBeUndefined();
+    await touched.close();
+    // Same name and size, other contents: what `npm run build-model` with other settings does.
+    fs.writeFileSync(config, original.replace(/\n$/, ' '));
+    expect(fs.statSync(config).size).toBe(Buffer.byteLength(original));
     await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/files of model/) });
   });
 

@@ -59,20 +59,23 @@ describe('openDatabase', () => {
     db.close();
   });
 
-  it('migrates a version-2 file, carrying its questions over into the rows rate limits count', () => {
+  it('migrates a version-2 file, carrying its last two days of questions over into the rows rate limits count', () => {
     const file = join(tempDir(), DATABASE_FILE_NAME);
     const old = new Database(file);
     old.pragma(`application_id = ${APPLICATION_ID}`);
     for (const sql of MIGRATIONS.slice(0, 2)) old.exec(sql);
     old.pragma('user_version = 2');
-    old.prepare(
+    const recent = Date.now() - 60_000;
+    const insert = old.prepare(
       `INSERT INTO questions (guild_id, channel_id, user_id, question, normalized, answered, latency_ms, asked_at)
-       VALUES ('g1', 'c1', 'u1', 'What?', 'what', 1, 5, 1000)`,
-    ).run();
+       VALUES ('g1', 'c1', ?, 'What?', 'what', 1, 5, ?)`,
+    );
+    insert.run('u1', recent);
+    insert.run('u2', Date.now() - 3 * 86_400_000); // no limit looks back that far
     old.close();
     const db = openDatabase(file);
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(db.prepare('SELECT guild_id, user_id, asked_at FROM asks').all()).toEqual([{ guild_id: 'g1', user_id: 'u1', asked_at: 1000 }]);
+    expect(db.prepare('SELECT guild_id, user_id, asked_at FROM asks').all()).toEqual([{ guild_id: 'g1', user_id: 'u1', asked_at: recent }]);
     db.close();
   });
 

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
 import { VerbatimError } from '../errors.js';
-import { modelFingerprint, resolveModel } from './modelFolder.js';
+import { modelFingerprint, resolveModel, type ModelFingerprint } from './modelFolder.js';
 
 export interface EmbedderOptions {
   /** A model folder (absolute or relative path) or a model id such as `Xenova/bge-small-en-v1.5`. */
@@ -31,8 +31,8 @@ export interface EmbedderOptions {
 export interface Embedder {
   /** The model as named in options; recorded in index manifests. */
   readonly model: string;
-  /** Of the model's files as loaded (see modelFingerprint); recorded in index manifests. */
-  readonly fingerprint: string | undefined;
+  /** What the model's files hold (see modelFingerprint), for index manifests. Reads them all: call it when building. */
+  fingerprint(): ModelFingerprint | undefined;
   readonly dimension: number;
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
@@ -109,8 +109,8 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
 
   return {
     model: options.model,
-    // Taken after loading: a downloaded model's files exist only now.
-    fingerprint: modelFingerprint(resolveModel(options)),
+    // Resolved again: a downloaded model's files exist only after loading.
+    fingerprint: () => modelFingerprint(resolveModel(options)),
     dimension,
     async embed(texts, kind) {
       const prefix = kind === 'query' ? queryPrefix : passagePrefix;

@@ -40,25 +40,40 @@ export function resolveModel(options: EmbedderOptions): ResolvedModel {
   return { localModelPath, id, ...(folder ? { folder } : {}), quantized, cacheDir };
 }
 
+/** Per model file (path inside the folder): its size, modification time and content hash. */
+export type ModelFiles = Record<string, { size: number; mtimeMs: number; sha256: string }>;
+
+export interface ModelFingerprint {
+  /** One hash of every file's content: equal exactly when the model is the same. */
+  fingerprint: string;
+  files: ModelFiles;
+}
+
 /**
- * A fingerprint of the model's files (names, sizes and modification times; reading 12 MB
- * at every start to hash it would cost more than it tells): a model regenerated or
- * replaced under the same name changes it, so indexes built with the old one are rebuilt.
- * Undefined while the model is not on disk.
+ * What the model's files hold, so that a model regenerated or replaced under the same name
+ * makes indexes built with the old one stale. Contents are hashed, not dates: a copy or a
+ * checkout that rewrites the same bytes is the same model. `known` (from an index's
+ * manifest) spares re-reading a file whose size and modification time have not moved, so a
+ * start costs a few `stat`s, not hashing 12 MB. Undefined while the model is not on disk.
  */
-export function modelFingerprint(resolved: ResolvedModel): string | undefined {
+export function modelFingerprint(resolved: ResolvedModel, known: ModelFiles = {}): ModelFingerprint | undefined {
   if (!resolved.folder) return undefined;
-  const hash = crypto.createHash('sha256');
+  const files: ModelFiles = {};
   const visit = (dir: string, prefix: string) => {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full, `${prefix}${entry.name}/`);
+      const name = `${prefix}${entry.name}`;
+      if (entry.isDirectory()) visit(full, `${name}/`);
       else if (/\.(json|onnx)$/.test(entry.name)) {
-        const stat = fs.statSync(full);
-        hash.update(`${prefix}${entry.name}\0${stat.size}\0${stat.mtimeMs}\n`);
+        const { size, mtimeMs } = fs.statSync(full);
+        const before = known[name];
+        const sha256 = before && before.size === size && before.mtimeMs === mtimeMs ? before.sha256 : crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex');
+        files[name] = { size, mtimeMs, sha256 };
       }
     }
   };
   visit(resolved.folder, '');
-  return hash.digest('hex').slice(0, 16);
+  const all = crypto.createHash('sha256');
+  for (const [name, file] of Object.entries(files)) all.update(`${name}\0${file.sha256}\n`);
+  return { fingerprint: all.digest('hex').slice(0, 16), files };
 }

@@ -15,8 +15,13 @@ import type { ChunkerOptions } from '../chunk/chunkSections.js';
 import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
+import type { ModelFiles } from '../embed/modelFolder.js';
 
-/** Bumped whenever the files' shape or what parsing makes of a corpus changes; an index of another version is rebuilt. */
+/**
+ * Bumped whenever the files' shape changes, or what parsing or the term analyser
+ * (text/terms.ts: stored term frequencies must match the terms computed at answer time)
+ * makes of a corpus; an index of another version is rebuilt.
+ */
 export const INDEX_FORMAT_VERSION = 5;
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -30,8 +35,8 @@ export interface IndexManifest {
   formatVersion: number;
   buildId: string;
   createdAt: string;
-  /** `fingerprint`: of the model's files when the index was built (see embed/modelFolder). */
-  model: { name: string; dimension: number; fingerprint?: string };
+  /** `fingerprint` and `files`: what the model's files held when the index was built (see embed/modelFolder). */
+  model: { name: string; dimension: number; fingerprint?: string; files?: ModelFiles };
   corpus: { hash: string; documents: Array<{ id: string; title: string }> };
   chunker: ChunkerOptions;
   counts: { documents: number; sections: number; sentences: number; chunks: number };

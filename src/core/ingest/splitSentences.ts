@@ -41,6 +41,7 @@ const NUMBER_ABBREVIATIONS = new Set([
 const SENTENCE_OPENERS = new Set<string>([
   ...(englishStopwords as string[]),
   'she', 'her', 'his', 'its', 'however', 'meanwhile', 'yet', 'still', 'then', 'thus', 'now', 'today', 'yesterday', 'instead', 'later',
+  'when', 'while', 'although', 'though', 'whether', 'unless',
 ]);
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
@@ -164,7 +165,8 @@ function shouldJoin(prev: string, next: string): boolean {
   if (/^\p{Lu}\.$/u.test(word) && /^\p{Lu}/u.test(before) && /^\p{Lu}/u.test(next)) return true;
   // An initialism before a name: "the U.S. Capitol" (not "the U.S. It was").
   if (/^(\p{Lu}\.){2,}$/u.test(word)) {
-    const nextWord = /^\p{Lu}[\p{L}'’-]*/u.exec(next)?.[0];
+    // Letters only: "It's" is looked up as "it".
+    const nextWord = /^\p{Lu}\p{L}*/u.exec(next)?.[0];
     return nextWord !== undefined && !SENTENCE_OPENERS.has(nextWord.toLowerCase());
   }
   return false;

@@ -35,8 +35,8 @@ export interface QuestionAnalysis {
   expects: AnswerType | null;
   /**
    * Code names in the question (`rl.clearHistory()`, `readlinePromises`, `Node.js`) that the
-   * corpus never uses. A name is exact: a document that never names it does not answer
-   * questions about it, however close its other words are.
+   * corpus never uses, word for word. A name is exact: a document that never names it does
+   * not answer questions about it, however close its other words are.
    */
   unknownNames: string[];
 }
@@ -91,12 +91,33 @@ export async function analyseQuestion(
 }
 
 function unknownCodeNames(state: SearchState, question: string): string[] {
+  const names = question.match(CODE_NAME);
+  if (!names) return [];
+  const known = corpusWords(state);
   const unknown: string[] = [];
-  for (const name of question.match(CODE_NAME) ?? []) {
-    // Every part must be in the corpus: "rl.clearHistory()" is unknown when "clearHistory" is.
-    // Parts that are no term ("e.g." or "U.S." split into letters) say nothing either way.
-    const parts = words(name).map(toTerm).filter((t): t is string => t !== null);
-    if (parts.some((t) => !state.corpusTerms.has(t))) unknown.push(name);
+  for (const name of names) {
+    // Every part must be in the corpus as written, not as a search term: stems would let
+    // "clearHeaders" vouch for "clearHistory" (both "clearh"). Single letters ("U.S.",
+    // "e.g.") say nothing either way.
+    const parts = words(name).filter((w) => w.length > 1);
+    if (parts.some((w) => !known.has(w))) unknown.push(name);
   }
   return unknown;
+}
+
+/**
+ * Every word of the corpus, lower-cased and unstemmed, for exact name checks. Made on the
+ * first question that names code, not at start: most questions never need it.
+ */
+const wordsByState = new WeakMap<SearchState, Set<string>>();
+
+function corpusWords(state: SearchState): Set<string> {
+  let known = wordsByState.get(state);
+  if (!known) {
+    known = new Set<string>();
+    for (const s of state.sentences) for (const w of words(s.text)) known.add(w);
+    for (const d of state.documents) for (const section of d.sections) for (const w of words(section.title)) known.add(w);
+    wordsByState.set(state, known);
+  }
+  return known;
 }

@@ -23,7 +23,7 @@ interface TypeRule {
 }
 
 const NUMBER_WORDS =
-  'two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|third|percent|twice|double|triple';
+  'one|single|zero|none|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|billions?|trillions?|dozens?|half|quarter|third|percent|twice|double|triple';
 const MONTHS = 'january|february|march|april|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec';
 
 /** In order: the first rule whose question wording matches decides. */
@@ -36,7 +36,7 @@ const RULES: readonly TypeRule[] = [
   },
   {
     type: 'date',
-    asks: /\b(on|in|by)? ?(what|which) (exact )?(date|day|month|year)\b|\bwhat time\b|\bsince when\b/i,
+    asks: /\b(on|in|by)? ?(what|which) (exact )?(date|day|month|year)\b(?!-)|\bwhat time\b|\bsince when\b/i,
     gives: new RegExp(
       `\\b(${MONTHS})\\.? \\d|\\b\\d{1,2},? (${MONTHS})\\b|\\b(1[5-9]|20)\\d\\d\\b|\\b\\d{1,4}[-/.]\\d{1,2}[-/.]\\d{1,4}\\b|\\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|tomorrow)\\b|\\b\\d{1,2}(:\\d\\d| ?[ap]\\.?m\\b)`,
       'i',

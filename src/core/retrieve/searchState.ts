@@ -42,7 +42,8 @@ export interface SearchState {
 /**
  * - `prose`: an ordinary sentence;
  * - `lead-in`: a line that only introduces a list ("Key factors include:");
- * - `code`: a code block, quoted only when nothing else answers.
+ * - `code`: a code block, quoted only when nothing else answers;
+ * - `pointer`: a short sentence that only refers elsewhere ("See [`fs.open()`][].").
  */
 export type SentenceRole = 'prose' | 'lead-in' | 'code' | 'pointer';
 

@@ -1,6 +1,8 @@
 /**
  * How text becomes search terms. One analyser serves the lexical index, quote scoring and
- * summaries, so a word is normalised the same way wherever it is compared.
+ * summaries, so a word is normalised the same way wherever it is compared. Indexes store
+ * what it produced (term frequencies, the BM25 index): a change here needs a bump of
+ * INDEX_FORMAT_VERSION (index/indexStore.ts).
  */
 import { stemmer } from 'stemmer';
 // @ts-expect-error: stopword ships no type declarations; `eng` is a string[].

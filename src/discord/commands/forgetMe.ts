@@ -14,7 +14,7 @@ export const forgetMe = defineCommand({
   async execute(interaction, _args, _ctx) {
     const content = [
       'This erases, in this server: every question you asked me (and the 👍/👎 on my answers to them), the votes you gave, and your quiz answers and score.',
-      'Messages already posted in channels stay; delete them yourself if you want. When you asked (not what) is kept for two days, so the question limits still apply. This cannot be undone.',
+      'Messages already posted in channels stay; delete them yourself if you want. When you asked (not what) is kept for about two days, so the question limits still apply. This cannot be undone.',
     ].join('\n');
     await send(
       interaction,

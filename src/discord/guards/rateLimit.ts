@@ -10,7 +10,7 @@ export const IN_FLIGHT_MESSAGE = "I'm still answering your previous question. As
 
 /**
  * One question at a time per member, and the server's cooldown and daily cap (computed by
- * storage from the recorded questions, so they survive restarts).
+ * storage from when members asked, so they survive restarts and /forget-me).
  *
  * Moderators are exempt from the cooldown and the cap: they set them, and they need to try
  * the bot after changing the documents. The one-at-a-time rule applies to everyone.

@@ -32,6 +32,8 @@ describe('splitSentences', () => {
     ]);
     expect(texts('He works for the U.N. Security Council. She does not.')).toEqual(['He works for the U.N. Security Council.', 'She does not.']);
     expect(texts('Aid went to the U.K. However, it was late.')).toEqual(['Aid went to the U.K.', 'However, it was late.']);
+    expect(texts('He moved to the U.S. It’s cold there.')).toEqual(['He moved to the U.S.', 'It’s cold there.']);
+    expect(texts('He moved to the U.S. When he left, it rained.')).toEqual(['He moved to the U.S.', 'When he left, it rained.']);
   });
 
   it('keeps a sentence-final abbreviation as a boundary', () => {

@@ -100,8 +100,13 @@ function current(messageId: string): VisibleMessage {
 /** Posts a quiz in `channel` and returns its message and its stored row. */
 async function postQuiz(channel = 'general', user = 'tester') {
   const message = await command('quiz', { user, channel }).finalMessage();
-  const quiz = storage().openQuizIn(guildId(), channelId(channel))!;
-  expect(quiz.messageId).toBe(message.id);
+  // The bot stores the message id once Discord has answered its reply, which on a busy
+  // machine can be after the message is already visible here.
+  const quiz = await vi.waitFor(() => {
+    const open = storage().openQuizIn(guildId(), channelId(channel))!;
+    expect(open.messageId).toBe(message.id);
+    return open;
+  });
   return { message, quiz };
 }
 const click = (message: VisibleMessage, option: number, user: string) =>

@@ -170,8 +170,9 @@ export function chooseQuotes(
   for (const c of candidates) {
     const s = state.sentences[c.first]!;
     const key = `${s.doc}:${s.section}:${s.block}`;
+    if (usedBlocks.has(key)) continue;
     const text = foldWhitespace(state.sentences.slice(c.first, c.last + 1).map((t) => t.text).join(' '));
-    if (usedBlocks.has(key) || usedTexts.has(text)) continue;
+    if (usedTexts.has(text)) continue;
     usedBlocks.add(key);
     usedTexts.add(text);
     chosen.push(c);

@@ -22,7 +22,7 @@ import type { ModelFiles } from '../embed/modelFolder.js';
  * (text/terms.ts: stored term frequencies must match the terms computed at answer time)
  * makes of a corpus; an index of another version is rebuilt.
  */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface Calibration {

@@ -8,7 +8,13 @@
  *  - hard-wrapped paragraphs separated by blank lines: the lines of a group are one block.
  * In both, a line starting with a list marker starts a list-item block. A heading is a
  * one-line paragraph that looks like a title (see `looksLikeHeading`) and is followed by body
- * text (or by another heading that is).
+ * text (or by another heading that is). Two conventions of hard-wrapped text (RFCs, READMEs,
+ * manuals, essays) are headings whatever their punctuation or marker:
+ *  - a line underlined with `===` or `---` (setext style; "What is Debian?" then "=====");
+ *  - a numbered line alone between blank lines ("3. Procedure", "2.1. General rules",
+ *    "A.4. Voting"), nested by the depth of its number, when body text follows it.
+ * A short line directly above a list in the same group ("An individual Developer may") is
+ * the list's lead-in, not a heading.
  */
 import type { Section } from '../types.js';
 import { buildSections, type RawBlock, type RawItem } from './buildSections.js';
@@ -23,6 +29,10 @@ export const WRAPPED_LINE_MAX = 150;
 
 /** `- `, `* `, `• `, `1. `, `1) ` (and a few other bullets) at the start of a line. */
 const LIST_MARKER = /^[ \t]*(?:[-*•‣◦▪–]|\d{1,3}[.)])[ \t]+(?=\S)/;
+/** A setext underline: a run of one of `=`, `-`, `~` (three or more), nothing else. */
+const UNDERLINE = /^[ \t]*(=+|-+|~+)[ \t]*$/;
+/** A section number before a title: "3.", "2.1.", "A.4.", "IV." (the number gives the depth). */
+const SECTION_NUMBER = /^[ \t]*((?:\d{1,3}|[A-Z]|[IVX]{1,5})(?:\.\d{1,3})*)\.?[ \t]+(?=\p{L})/u;
 /** Ends like a sentence or a clause: not a heading. */
 const FINAL_PUNCTUATION = /[.!?:;,…]["'”’)\]]*$/u;
 const HAS_WORD = /[\p{L}\p{N}]/u;
@@ -39,6 +49,10 @@ interface Unit {
   /** A one-line paragraph that looks like a heading. */
   candidate: boolean;
   title: string;
+  /** Heading depth when the layout says so (underline, section number); 1 otherwise. */
+  level?: number;
+  /** A heading by layout (underlined): no need for body text to follow. */
+  certain?: boolean;
 }
 
 export function parseText(text: string): Section[] {
@@ -53,10 +67,26 @@ export function parseText(text: string): Section[] {
     let intro: RawBlock | undefined = units[units.length - 1]?.block;
     if (intro?.kind === 'list-item') intro = intro.introducedBy;
 
-    for (const line of group) {
-      if (!HAS_WORD.test(line.text)) continue; // rules like "-----" or "* * *"
+    for (const [i, line] of group.entries()) {
+      if (!HAS_WORD.test(line.text)) continue; // rules like "-----" or "* * *", and underlines
+      const underline = UNDERLINE.exec(group[i + 1]?.text ?? '');
+      if (underline && (i === 0 || !wrapped) && underline[1]!.length >= 3 && underline[1]!.length >= line.text.trim().length / 2) {
+        const title = line.text.trim();
+        previous = undefined;
+        units.push({ block: { type: 'block', kind: 'paragraph', start: line.start, end: line.end }, candidate: true, title, level: underline[1]![0] === '=' ? 1 : 2, certain: true });
+        continue;
+      }
+      const numbered = group.length === 1 && hasBlankLines ? SECTION_NUMBER.exec(line.text) : null;
+      if (numbered && looksLikeHeading(line.text.slice(numbered[0].length).trim())) {
+        const title = line.text.trim();
+        previous = { block: { type: 'block', kind: 'paragraph', start: line.start, end: line.end }, candidate: true, title, level: Math.min(6, numbered[1]!.split('.').length) };
+        units.push(previous);
+        continue;
+      }
       const marker = LIST_MARKER.exec(line.text);
       if (marker) {
+        // The short line right above a list introduces it: it is no heading.
+        if (wrapped && previous?.candidate) previous.candidate = false;
         const block: RawBlock = { type: 'block', kind: 'list-item', start: line.start + marker[0].length, end: line.end };
         if (intro) block.introducedBy = intro;
         previous = { block, candidate: false, title: '' };
@@ -79,12 +109,13 @@ export function parseText(text: string): Section[] {
   const isHeading = new Array<boolean>(units.length).fill(false);
   for (let i = units.length - 2; i >= 0; i--) {
     const next = units[i + 1]!;
-    isHeading[i] = units[i]!.candidate && (!next.candidate || isHeading[i + 1]!);
+    isHeading[i] = units[i]!.certain === true || (units[i]!.candidate && (!next.candidate || isHeading[i + 1]!));
   }
+  if (units.length > 0) isHeading[units.length - 1] = units[units.length - 1]!.certain === true;
 
   const items: RawItem[] = units.map((unit, i) =>
     isHeading[i]
-      ? { type: 'heading', level: 1, title: unit.title, start: unit.block.start, end: unit.block.end }
+      ? { type: 'heading', level: unit.level ?? 1, title: unit.title, start: unit.block.start, end: unit.block.end }
       : unit.block,
   );
   return buildSections(text, items);

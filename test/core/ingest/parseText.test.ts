@@ -129,6 +129,38 @@ describe('parseText details', () => {
     ]);
   });
 
+  it('takes an underlined line (setext style) for a heading, whatever its punctuation', () => {
+    const text = 'A Short Essay\n=============\n\nWhy write at all?\n------------------\n\nBecause the lines\nare wrapped here.\n';
+    const sections = parseText(text);
+    expect(sections.map((s) => [s.title, s.level, s.parents])).toEqual([
+      ['A Short Essay', 1, []],
+      ['Why write at all?', 2, ['A Short Essay']],
+    ]);
+    expect(sections[1]!.blocks.map((b) => b.text)).toEqual(['Because the lines\nare wrapped here.']);
+  });
+
+  it('nests numbered headings alone on their line by the depth of their number', () => {
+    const text = '1. Introduction\n\n   The project is an association.\n\n  1.1. Powers\n\n   A member may\n    1. vote on resolutions;\n    2. stand for election.\n\nA. Appendix\n\n   Counting votes is done last.\n';
+    const sections = parseText(text);
+    expect(sections.map((s) => [s.title, s.level])).toEqual([
+      ['1. Introduction', 1],
+      ['1.1. Powers', 2],
+      ['A. Appendix', 1],
+    ]);
+    // The short line above the list introduces it; the items stay list items.
+    expect(sections[1]!.blocks.map((b) => [b.kind, b.text])).toEqual([
+      ['paragraph', 'A member may'],
+      ['list-item', 'vote on resolutions;'],
+      ['list-item', 'stand for election.'],
+    ]);
+  });
+
+  it('keeps a numbered list with blank lines between items as a list', () => {
+    const sections = parseText('Steps:\n\n1. Open the box.\n\n2. Take out the manual.\n');
+    expect(sections.map((s) => s.title)).toEqual(['Introduction']);
+    expect(sections[0]!.blocks.map((b) => b.kind)).toEqual(['paragraph', 'list-item', 'list-item']);
+  });
+
   it('recognises a heading line', () => {
     expect(looksLikeHeading('Human Rights Concerns Amidst Russia’s Diplomatic Move')).toBe(true);
     expect(looksLikeHeading('Key factors influencing this recognition include:')).toBe(false);

@@ -30,20 +30,43 @@ export function terminalLogger(io: CliIO, verbose = false): Logger {
   return { debug() {}, info: verbose ? line('info') : () => {}, warn: line('note'), error: line('error') };
 }
 
+/** What each indexing phase is called on the terminal, and what it counts. */
+const PHASES: Record<string, { label: string; unit: string }> = {
+  parsing: { label: 'parsing', unit: 'files' },
+  embedding: { label: 'embedding', unit: 'texts' },
+  calibrating: { label: 'calibrating refusals', unit: '' },
+  writing: { label: 'writing the index', unit: '' },
+};
+
+/**
+ * Indexing progress: on a terminal, a bar for embedding (texts, texts per second, time
+ * left) and a line per other phase; elsewhere (logs, pipes) one line per phase.
+ */
 export function progressBar(io: CliIO): ProgressHook & { stop(): void } {
   let bar: cliProgress.SingleBar | undefined;
-  let announced = false;
+  let phase = '';
+  let started = 0;
   const hook = (event: { phase: string; done: number; total: number }) => {
-    if (!io.isTTY) {
-      if (!announced) io.stderr(`Indexing: embedding ${event.total} chunks…\n`);
-      announced = true;
+    const { label, unit } = PHASES[event.phase] ?? { label: event.phase, unit: '' };
+    if (event.phase !== phase) {
+      bar?.stop();
+      bar = undefined;
+      phase = event.phase;
+      started = performance.now();
+      if (!(io.isTTY && event.phase === 'embedding' && event.total > 0)) {
+        const count = unit && event.total > 0 ? ` ${event.total} ${event.total === 1 ? unit.replace(/s$/, '') : unit}` : '';
+        io.stderr(`Indexing: ${label}${count}…\n`);
+        return;
+      }
+      bar = new cliProgress.SingleBar(
+        { format: `Indexing: ${label} |{bar}| {value}/{total} ${unit} | {rate}/s | {eta_formatted} left`, stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      );
+      bar.start(event.total, event.done, { rate: '-' });
       return;
     }
-    if (!bar) {
-      bar = new cliProgress.SingleBar({ format: 'Indexing |{bar}| {value}/{total} chunks | {eta}s left', stream: process.stderr, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
-      bar.start(event.total, event.done);
-    }
-    bar.update(event.done);
+    const seconds = (performance.now() - started) / 1000;
+    bar?.update(event.done, { rate: seconds > 0 ? Math.round(event.done / seconds) : '-' });
   };
   return Object.assign(hook, { stop: () => bar?.stop() });
 }

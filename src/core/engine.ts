@@ -16,8 +16,9 @@ import { readIndex, readManifest, staleReason, type IndexManifest } from './inde
 import { makeSearchState, type SearchState } from './retrieve/searchState.js';
 import { answerQuestion } from './answer/answerQuestion.js';
 import { passageFromRange } from './answer/makePassage.js';
-import { BUNDLED_MODEL, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR } from './paths.js';
-import { SENTENCE_VECTOR_CACHE } from './limits.js';
+import { BUNDLED_MODEL, BUNDLED_WORD_VECTORS, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR } from './paths.js';
+import { loadWordVectors, type WordVectors } from './words/wordVectors.js';
+import { EmbeddingCache } from './embed/embeddingCache.js';
 import type { FusionOptions } from './retrieve/findChunks.js';
 import type { QuoteOptions } from './answer/chooseQuotes.js';
 import { summarise } from './summarise/summarise.js';
@@ -31,6 +32,11 @@ export interface VerbatimOptions {
   indexDir?: string;
   /** The embedding model and how it may be loaded (default: the bundled GloVe model, offline). */
   embedder?: Partial<EmbedderOptions>;
+  /**
+   * The word-vector table behind query expansion and soft word matching (see
+   * words/wordVectors): a folder, or `false` for none (default: the bundled GloVe table).
+   */
+  wordVectors?: string | false;
   /**
    * What to do when the index is missing, stale or damaged: rebuild it (`auto`, the default),
    * fail with an error that says which command to run (`never`), or rebuild regardless (`always`).
@@ -50,8 +56,6 @@ export interface ReindexResult extends ReindexSummary {
 }
 
 export class Verbatim implements VerbatimEngine {
-  /** Sentence vectors embedded so far, per index: sentence numbers mean nothing across indexes. */
-  private sentenceVectors = new WeakMap<SearchState, Map<number, Float32Array>>();
   private reindexing: Promise<ReindexResult> | undefined;
 
   private constructor(
@@ -68,6 +72,7 @@ export class Verbatim implements VerbatimEngine {
     const logger = options.logger ?? silentLogger;
     const resolved = {
       ...options,
+      wordVectors: options.wordVectors ?? BUNDLED_WORD_VECTORS,
       corpus: path.resolve(options.corpus ?? DEFAULT_CORPUS_DIR),
       indexDir: path.resolve(options.indexDir ?? DEFAULT_INDEX_DIR),
       chunker: options.chunker ?? DEFAULT_CHUNKER,
@@ -100,7 +105,10 @@ export class Verbatim implements VerbatimEngine {
     const state = this.state;
     return answerQuestion(state, question, options, {
       embedQuery: async (text) => (await this.embedder.embed([text], 'query'))[0]!,
-      embedWords: (words) => this.embedder.embed(words, 'passage'),
+      embedWords: async (words) => {
+        const table = wordTable(this.options.wordVectors);
+        return words.map((w) => table?.vector(w) ?? new Float32Array(this.state.vocabulary.dimension));
+      },
       sentenceVectors: (ids) => this.vectorsOf(state, ids),
       fusion: this.options.fusion,
       quotes: this.options.quotes,
@@ -146,23 +154,10 @@ export class Verbatim implements VerbatimEngine {
     return makeQuestion(this.state, options);
   }
 
-  /** Embeds sentences the cache lacks, in one batch; the cache is bounded and per index. */
+  /** Sentence vectors, embedded when the index was built: no question waits for a forward pass over its candidates. */
   private async vectorsOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
-    let cache = this.sentenceVectors.get(state);
-    if (!cache) this.sentenceVectors.set(state, (cache = new Map()));
-    const missing = ids.filter((i) => !cache.has(i));
-    if (missing.length > 0) {
-      const vectors = await this.embedder.embed(missing.map((i) => state.sentences[i]!.text), 'passage');
-      missing.forEach((id, j) => cache.set(id, vectors[j]!));
-      // Map iteration is insertion order: drop the oldest entries first.
-      for (const key of cache.keys()) {
-        if (cache.size <= SENTENCE_VECTOR_CACHE) break;
-        cache.delete(key);
-      }
-    }
-    const out = new Map<number, Float32Array>();
-    for (const i of ids) out.set(i, cache.get(i)!);
-    return out;
+    const dimension = state.manifest.model.dimension;
+    return new Map(ids.map((i) => [i, state.sentenceVectors.subarray(i * dimension, (i + 1) * dimension)]));
   }
 
   /** Whether the corpus on disk differs from what the index answering now was built from. */
@@ -223,6 +218,41 @@ function emptyCorpus(corpus: string, skippedFiles: Array<{ path: string; reason:
   return new VerbatimError('CORPUS_EMPTY', `No readable .txt or .md document in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
 }
 
+/** How often the log says how embedding is going: a bot's log shows progress without flooding. */
+const PROGRESS_LOG_MS = 5000;
+
+/**
+ * Progress for the log (each phase's start and end, and embedding's rate and time left every
+ * few seconds), passed on to the caller's hook (the command line draws bars with it).
+ */
+function reportProgress(logger: Logger, hook: ProgressHook | undefined): ProgressHook {
+  let phase = '';
+  let started = 0;
+  let lastLog = 0;
+  return (event) => {
+    hook?.(event);
+    const now = performance.now();
+    if (event.phase !== phase) {
+      phase = event.phase;
+      started = lastLog = now;
+      logger.info({ phase, total: event.total }, `indexing: ${phase}`);
+      return;
+    }
+    const finished = event.done >= event.total;
+    if (event.phase === 'embedding' && (finished || now - lastLog >= PROGRESS_LOG_MS) && event.done > 0) {
+      lastLog = now;
+      const rate = event.done / ((now - started) / 1000);
+      const left = (event.total - event.done) / rate;
+      logger.info({ phase, done: event.done, total: event.total, perSecond: Math.round(rate) }, `indexing: embedded ${event.done}/${event.total} texts (${Math.round(rate)}/s${finished ? '' : `, about ${Math.ceil(left)} s left`})`);
+    }
+  };
+}
+
+/** The word-vector table in `folder` (loaded once per process), or none when switched off. */
+function wordTable(folder: string | false | undefined): WordVectors | undefined {
+  return folder === false ? undefined : loadWordVectors(folder ?? BUNDLED_WORD_VECTORS);
+}
+
 /** The embedding model: its name and files are known at once, the model itself once loaded. */
 interface ModelHandle {
   model: string;
@@ -234,16 +264,22 @@ interface ModelHandle {
 async function loadOrBuild(
   corpus: CorpusOnDisk,
   embedding: ModelHandle,
-  options: { corpus: string; indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; onProgress?: ProgressHook },
+  options: { corpus: string; indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; wordVectors?: string | false; onProgress?: ProgressHook },
   logger: Logger,
 ): Promise<{ state: SearchState; rebuiltBecause?: string }> {
   const build = async (why: string) => {
     // The parsers load only when an index has to be built: a start with a current index skips them.
+    logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
+    const progress = reportProgress(logger, options.onProgress);
+    progress({ phase: 'parsing', done: 0, total: corpus.files.length });
     const { parseCorpusIsolated } = await import('./ingest/parseInChildProcess.js');
     const { documents, skipped } = await parseCorpusIsolated(corpus.files, logger);
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
-    logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
-    const built = await buildIndex(documents, await embedding.load(), { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, onProgress: options.onProgress });
+    progress({ phase: 'parsing', done: corpus.files.length, total: corpus.files.length });
+    const embedder = await embedding.load();
+    const cache = EmbeddingCache.open(options.indexDir, `${embedder.model}:${embedder.fingerprint()?.fingerprint ?? 'remote'}`, embedder.dimension, logger);
+    const built = await buildIndex(documents, embedder, { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, words: wordTable(options.wordVectors), cache, onProgress: progress });
+    logger.info({ chunks: built.chunks.length, sentences: built.sentences.length, reusedEmbeddings: cache.reused }, 'index built');
     return { state: makeSearchState({ documents, ...built }), rebuiltBecause: why };
   };
   if (options.rebuild === 'always') return build('a rebuild was requested');
@@ -254,7 +290,7 @@ async function loadOrBuild(
     if (!manifest) {
       problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
     } else {
-      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedding.model, modelFingerprint: embedding.fingerprint(manifest.model.files), chunker: options.chunker });
+      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedding.model, modelFingerprint: embedding.fingerprint(manifest.model.files), words: wordTable(options.wordVectors)?.id ?? null, chunker: options.chunker });
       if (stale) {
         problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
       } else {
@@ -264,7 +300,7 @@ async function loadOrBuild(
         const documents = loaded.documents.map((d) => ({ ...d, path: paths.get(d.id) ?? d.path }));
         const sentences = sentenceTable(documents);
         if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, its documents ${sentences.length}`);
-        return { state: makeSearchState({ documents, sentences, chunks: loaded.chunks, vectors: loaded.vectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, sentenceFrequency: loaded.sentenceFrequency, manifest }) };
+        return { state: makeSearchState({ documents, sentences, chunks: loaded.chunks, vectors: loaded.vectors, sentenceVectors: loaded.sentenceVectors, lexical: loaded.lexical, vocabulary: loaded.vocabulary, sentenceFrequency: loaded.sentenceFrequency, manifest }) };
       }
     }
   } catch (error) {

@@ -6,8 +6,6 @@ export const MAX_QUESTION_CHARS = 2000;
 export const MAX_TOP = 20;
 /** Passages per answer unless asked otherwise. */
 export const DEFAULT_TOP = 3;
-/** Sentence vectors kept in memory for quote scoring (about 400 bytes each with the bundled model). */
-export const SENTENCE_VECTOR_CACHE = 50_000;
 /** Sentences in a summary unless asked otherwise. */
 export const DEFAULT_SUMMARY_SENTENCES = 5;
 /** Most sentences one summary may quote (asking for more gets this many). */

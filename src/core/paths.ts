@@ -10,3 +10,5 @@ export const BUNDLED_MODELS_DIR = path.join(PROJECT_ROOT, 'models');
 export const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, '.cache');
 /** The model that ships with the project (see models/glove-sif-100d/README.md). */
 export const BUNDLED_MODEL = 'glove-sif-100d';
+/** The word-vector table behind word-level meaning (see core/words/wordVectors). */
+export const BUNDLED_WORD_VECTORS = path.join(BUNDLED_MODELS_DIR, 'glove-words-100d');

@@ -11,6 +11,7 @@ import { foldWhitespace } from '../../src/core/answer/makePassage.js';
 import { MANIFEST_FILE, OLD_BUILD_GRACE_MS, readManifest } from '../../src/core/index/indexStore.js';
 import { seedText, tempCorpus } from './helpers.js';
 import { BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
+import { EMBEDDING_CACHE_FILE } from '../../src/core/embed/embeddingCache.js';
 
 const BUNDLED_MODEL_DIR = path.join(BUNDLED_MODELS_DIR, 'glove-sif-100d');
 
@@ -254,7 +255,7 @@ describe('index lifecycle', () => {
 
     await (await Verbatim.open({ ...own, rebuild: 'always' })).close();
     const second = readManifest(own.indexDir)!;
-    expect(fs.readdirSync(own.indexDir).sort()).toEqual([MANIFEST_FILE, ...Object.values(second.files), 'vectors-recent-build.hnsw'].sort());
+    expect(fs.readdirSync(own.indexDir).sort()).toEqual([MANIFEST_FILE, EMBEDDING_CACHE_FILE, ...Object.values(second.files), 'vectors-recent-build.hnsw'].sort());
   });
 });
 

@@ -37,11 +37,13 @@ export interface IndexManifest {
   createdAt: string;
   /** `fingerprint` and `files`: what the model's files held when the index was built (see embed/modelFolder). */
   model: { name: string; dimension: number; fingerprint?: string; files?: ModelFiles };
+  /** The word-vector table the vocabulary's vectors come from (see words/wordVectors), or null for none. */
+  words: string | null;
   corpus: { hash: string; documents: Array<{ id: string; title: string }> };
   chunker: ChunkerOptions;
   counts: { documents: number; sections: number; sentences: number; chunks: number };
   calibration: Calibration;
-  files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string; documents: string; sentenceFrequency: string };
+  files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string; sentenceVectors: string; documents: string; sentenceFrequency: string };
 }
 
 /** A chunk as stored: without its text, which only building the index needs. */
@@ -52,6 +54,8 @@ export interface IndexData {
   documents: ParsedDocument[];
   chunks: Chunk[];
   vectors: VectorIndex;
+  /** One unit vector per sentence (row-major, the model's dimension): quoting and summaries score sentences with them. */
+  sentenceVectors: Float32Array;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
   sentenceFrequency: Map<string, number>;
@@ -64,6 +68,7 @@ export interface LoadedIndex {
   /** Chunks without their text, which only building the index needs. */
   chunks: Array<Omit<Chunk, 'text'>>;
   vectors: VectorIndex;
+  sentenceVectors: Float32Array;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
   /** In how many sentences each index term occurs: counting needs every sentence analysed, too slow for every start. */
@@ -96,6 +101,7 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
     lexical: `lexical-${buildId}.json`,
     vocabulary: `vocabulary-${buildId}.json`,
     wordVectors: `words-${buildId}.f32`,
+    sentenceVectors: `sentences-${buildId}.f32`,
     documents: `documents-${buildId}.json`,
     sentenceFrequency: `frequencies-${buildId}.json`,
   };
@@ -112,6 +118,8 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
   });
   writeAtomic(path.join(dir, files.documents), (tmp) => fs.writeFileSync(tmp, documents));
   writeAtomic(path.join(dir, files.wordVectors), (tmp) => fs.writeFileSync(tmp, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+  const sv = data.sentenceVectors;
+  writeAtomic(path.join(dir, files.sentenceVectors), (tmp) => fs.writeFileSync(tmp, Buffer.from(sv.buffer, sv.byteOffset, sv.byteLength)));
   const frequencies: StoredFrequencies = { terms: [...data.sentenceFrequency.keys()], sentences: [...data.sentenceFrequency.values()] };
   writeAtomic(path.join(dir, files.sentenceFrequency), (tmp) => fs.writeFileSync(tmp, JSON.stringify(frequencies)));
 
@@ -129,7 +137,7 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
  */
 export const OLD_BUILD_GRACE_MS = 10 * 60 * 1000;
 
-const BUILD_FILE = /^(vectors|chunks|lexical|vocabulary|words|documents|frequencies)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/;
+const BUILD_FILE = /^(vectors|chunks|lexical|vocabulary|words|sentences|documents|frequencies)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/;
 
 function removeOldBuilds(dir: string, keep: Set<string>): void {
   const cutoff = Date.now() - OLD_BUILD_GRACE_MS;
@@ -170,6 +178,11 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
     const raw = fs.readFileSync(at(manifest.files.wordVectors));
     if (raw.byteLength !== words.length * dimension * 4) throw new Error(`word vectors hold ${raw.byteLength} bytes, expected ${words.length * dimension * 4}`);
     const vectorsOfWords = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    const rawSentences = fs.readFileSync(at(manifest.files.sentenceVectors));
+    if (rawSentences.byteLength !== manifest.counts.sentences * manifest.model.dimension * 4) {
+      throw new Error(`sentence vectors hold ${rawSentences.byteLength} bytes, expected ${manifest.counts.sentences * manifest.model.dimension * 4}`);
+    }
+    const sentenceVectors = new Float32Array(rawSentences.buffer.slice(rawSentences.byteOffset, rawSentences.byteOffset + rawSentences.byteLength));
     const frequencies = JSON.parse(fs.readFileSync(at(manifest.files.sentenceFrequency), 'utf8')) as StoredFrequencies;
     if (frequencies.terms.length !== frequencies.sentences.length) throw new Error(`sentence frequencies list ${frequencies.terms.length} terms and ${frequencies.sentences.length} counts`);
     const sentenceFrequency = new Map(frequencies.terms.map((t, i) => [t, frequencies.sentences[i]!]));
@@ -182,20 +195,21 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
         }
       }
     }
-    return { manifest, documents, chunks, vectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords }, sentenceFrequency };
+    return { manifest, documents, chunks, vectors, sentenceVectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords }, sentenceFrequency };
   } catch (error) {
     throw new VerbatimError('INDEX_CORRUPT', `The index in ${dir} is damaged (${(error as Error).message}). Run \`npm run index\` to rebuild it.`, { cause: error });
   }
 }
 
 /** Why an index no longer matches the corpus and settings, or null when it does. */
-export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; modelFingerprint: string | undefined; chunker: ChunkerOptions }): string | null {
+export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; modelFingerprint: string | undefined; words: string | null; chunker: ChunkerOptions }): string | null {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `it was written in format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
   if (manifest.model.name !== expected.model) return `it was built with model "${manifest.model.name}", the configured model is "${expected.model}"`;
   // A model not on disk yet (to be downloaded) may not be the one the index was built with either.
   if (manifest.model.fingerprint !== expected.modelFingerprint) {
     return manifest.model.fingerprint ? `the files of model "${expected.model}" changed since it was built` : `it does not record which files of model "${expected.model}" built it`;
   }
+  if ((manifest.words ?? null) !== expected.words) return `it was built with word vectors ${manifest.words ?? 'none'}, the configured ones are ${expected.words ?? 'none'}`;
   if (manifest.corpus.hash !== expected.corpusHash) return 'the corpus changed since it was built';
   if (manifest.chunker.maxTokens !== expected.chunker.maxTokens || manifest.chunker.overlapSentences !== expected.chunker.overlapSentences) return 'the chunker settings changed';
   return null;

@@ -18,6 +18,8 @@ export interface SearchState {
   /** Chunks as searched; their text was only needed to build the indexes. */
   chunks: Array<Omit<Chunk, 'text'>>;
   vectors: VectorIndex;
+  /** One unit vector per sentence, row-major (the model's dimension): embedded when the index was built. */
+  sentenceVectors: Float32Array;
   lexical: LexicalIndex;
   vocabulary: Vocabulary;
   manifest: IndexManifest;

@@ -84,4 +84,4 @@ async function readQuestions(file: string): Promise<string[]> {
   return lines;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) runMain(main);
+runMain(import.meta.url, main);

@@ -37,4 +37,4 @@ export const main = engineCommand<IndexArgs>({
   },
 });
 
-if (import.meta.url === `file://${process.argv[1]}`) runMain(main);
+runMain(import.meta.url, main);

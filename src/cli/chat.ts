@@ -57,4 +57,4 @@ export const main = engineCommand<{ corpus: CorpusChoice }>({
   },
 });
 
-if (import.meta.url === `file://${process.argv[1]}`) runMain(main);
+runMain(import.meta.url, main);

@@ -3,6 +3,7 @@
  * read strings out; `runMain` wires the real process.
  */
 import { ConfigError } from '../config.js';
+import { isEntryPoint } from '../entryPoint.js';
 import { VerbatimError } from '../core/errors.js';
 
 export interface CliIO {
@@ -43,7 +44,9 @@ export function reportError(error: unknown, io: CliIO, usage?: string): number {
 }
 
 /** Runs `main` as the process's entry point and exits with its code once output is flushed. */
-export function runMain(main: (argv: string[], io: CliIO) => Promise<number>): void {
+/** Runs a command's `main` when its module is the one node was started with (see entryPoint). */
+export function runMain(moduleUrl: string, main: (argv: string[], io: CliIO) => Promise<number>): void {
+  if (!isEntryPoint(moduleUrl)) return;
   main(process.argv.slice(2), processIO).then(
     (code) => {
       process.exitCode = code;

@@ -116,4 +116,4 @@ export const main = engineCommand<QuizArgs>({
   },
 });
 
-if (import.meta.url === `file://${process.argv[1]}`) runMain(main);
+runMain(import.meta.url, main);

@@ -69,4 +69,4 @@ export const main = engineCommand<SummaryArgs>({
   },
 });
 
-if (import.meta.url === `file://${process.argv[1]}`) runMain(main);
+runMain(import.meta.url, main);

@@ -1,6 +1,5 @@
 /** How start-up failures are reported: exit codes, and one readable line for login failures. */
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isEntryPoint } from '../entryPoint.js';
 import { ConfigError, missingTokenHelp, type BotConfig } from '../config.js';
 
 /** sysexits.h EX_CONFIG: the settings (or the token, or the data folder) need fixing. */
@@ -62,8 +61,7 @@ export function settingsWithToken<C extends { DISCORD_TOKEN?: string | undefined
  * exits; zero leaves the process to what still runs (a bot's gateway keeps it alive).
  */
 export function runEntryPoint(moduleUrl: string, main: () => Promise<number>): void {
-  // Compared as URLs: import.meta.url percent-encodes spaces and non-ASCII in the path.
-  if (!process.argv[1] || moduleUrl !== pathToFileURL(path.resolve(process.argv[1])).href) return;
+  if (!isEntryPoint(moduleUrl)) return;
   main().then(
     (code) => {
       if (code !== 0) process.exit(code);

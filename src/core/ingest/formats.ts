@@ -6,10 +6,21 @@ export interface DocumentMeta {
   source?: string;
 }
 
-/** The format a file name implies, or undefined when it is not a supported document. */
+/**
+ * The format a file name implies, or undefined when it is not a supported document. A name
+ * without an extension (README, LICENSE, NOTES) is plain text: that is what such files are,
+ * and whether one really is text is checked when it is read.
+ */
 export function formatOf(file: string): DocumentFormat | undefined {
   const lower = file.toLowerCase();
   if (lower.endsWith('.txt')) return 'text';
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
+  if (!hasExtension(file)) return 'text';
   return undefined;
+}
+
+/** Whether the file's name (not its folders) has an extension; a leading dot does not count. */
+export function hasExtension(file: string): boolean {
+  const base = file.split(/[\\/]/).pop() ?? file;
+  return base.lastIndexOf('.') > 0;
 }

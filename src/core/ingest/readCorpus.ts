@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../types.js';
-import { formatOf, type DocumentFormat, type DocumentMeta } from './formats.js';
+import { formatOf, hasExtension, type DocumentFormat, type DocumentMeta } from './formats.js';
 
 /** Files larger than this are skipped (bytes). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -72,7 +72,7 @@ export async function readCorpus(target: string, options: LoadCorpusOptions = {}
   if (!info.isDirectory()) {
     const format = formatOf(absolute);
     if (!format) {
-      throw new Error(`Cannot load "${target}": unsupported file type (expected .txt, .md or .markdown)`);
+      throw new Error(`Cannot load "${target}": unsupported file type (expected .txt, .md, .markdown or a plain-text file without an extension)`);
     }
     const result = await readCorpusFile(absolute, path.basename(absolute), format, logger, limits);
     if ('reason' in result) throw new Error(`Cannot load "${target}": ${result.reason}`);
@@ -90,6 +90,12 @@ export async function readCorpus(target: string, options: LoadCorpusOptions = {}
     const id = ids[i]!;
     const result = await readCorpusFile(paths[i]!, id, formatOf(paths[i]!) ?? 'text', logger, limits);
     if ('reason' in result) {
+      // A file without an extension is only taken to be text; a binary one (a program, an
+      // image) was never a document, so it is passed over without a warning.
+      if (!hasExtension(id) && /binary|UTF-8/.test(result.reason)) {
+        logger.debug({ path: id, reason: result.reason }, 'passed over a file without an extension');
+        continue;
+      }
       skipped.push({ path: id, reason: result.reason });
       logger.warn({ path: id, reason: result.reason }, 'skipped a corpus file');
     } else {

@@ -87,6 +87,26 @@ describe('loadCorpus on a folder', () => {
     });
   });
 
+  describe('files without an extension', () => {
+    it('reads README or LICENSE named explicitly as plain text', async () => {
+      const root = await mkdtemp(path.join(tmpdir(), "verbatim-noext-"));
+      await writeFile(path.join(root, 'LICENSE'), 'MIT License\n\nPermission is hereby granted, free of charge, to any person obtaining a copy.\n');
+      const { documents } = await loadCorpus(path.join(root, 'LICENSE'));
+      expect(documents.map((d) => [d.id, d.title, d.sections[0]!.blocks[0]!.text])).toEqual([['LICENSE', 'LICENSE', 'Permission is hereby granted, free of charge, to any person obtaining a copy.']]);
+    });
+
+    it('indexes text ones in a folder and passes over binary ones without a warning', async () => {
+      const root = await mkdtemp(path.join(tmpdir(), "verbatim-noext-"));
+      await writeFile(path.join(root, 'NOTES'), 'The meeting moved to Thursday.\n');
+      await writeFile(path.join(root, 'run'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2]));
+      const logger = recordingLogger();
+      const { documents, skipped } = await loadCorpus(root, { logger });
+      expect(documents.map((d) => d.id)).toEqual(['NOTES']);
+      expect(skipped).toEqual([]);
+      expect(logger.warnings).toEqual([]);
+    });
+  });
+
   it('limits files to 20 MB by default', () => {
     expect(MAX_FILE_BYTES).toBe(20 * 1024 * 1024);
   });

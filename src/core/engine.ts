@@ -12,7 +12,8 @@ import { modelFingerprint, resolveModel, type ModelFiles } from './embed/modelFo
 import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
-import { readIndex, readManifest, staleReason, type IndexManifest } from './index/indexStore.js';
+import { readIndex, readManifest, removeLeftovers, staleReason, type IndexManifest } from './index/indexStore.js';
+import { keepExactQuotes, quotesExactly, type SourceTexts } from './answer/verifyQuotes.js';
 import { makeSearchState, type SearchState } from './retrieve/searchState.js';
 import { answerQuestion } from './answer/answerQuestion.js';
 import { passageFromRange } from './answer/makePassage.js';
@@ -56,6 +57,8 @@ export interface ReindexResult extends ReindexSummary {
 }
 
 export class Verbatim implements VerbatimEngine {
+  /** The corpus files' texts each index answers from: every quote is checked against them before it is shown. */
+  private sources = new WeakMap<SearchState, SourceTexts>();
   private reindexing: Promise<ReindexResult> | undefined;
 
   private constructor(
@@ -89,7 +92,9 @@ export class Verbatim implements VerbatimEngine {
       const corpus = await readCorpusFiles(resolved.corpus, logger);
       const model: ModelHandle = { model: embedderOptions.model, fingerprint: (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint, load: () => loading };
       const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger);
-      return new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
+      const engine = new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
+      engine.sources.set(state, sourceTexts(corpus.files));
+      return engine;
     } catch (error) {
       await (await loading.catch(() => undefined))?.dispose();
       throw error;
@@ -103,7 +108,7 @@ export class Verbatim implements VerbatimEngine {
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const state = this.state;
-    return answerQuestion(state, question, options, {
+    const answer = await answerQuestion(state, question, options, {
       embedQuery: async (text) => (await this.embedder.embed([text], 'query'))[0]!,
       embedWords: async (words) => {
         const table = wordTable(this.options.wordVectors);
@@ -113,6 +118,15 @@ export class Verbatim implements VerbatimEngine {
       fusion: this.options.fusion,
       quotes: this.options.quotes,
     });
+    const passages = this.exact(state, answer.passages, 'ask');
+    if (passages.length === answer.passages.length) return answer;
+    if (passages.length > 0 || !answer.answered) return { ...answer, passages };
+    return { question: answer.question, answered: false, passages, reason: 'The passages found could not be verified against the document, so none is shown.' };
+  }
+
+  /** The passages that quote the source exactly (see answer/verifyQuotes); the others are logged and dropped. */
+  private exact(state: SearchState, passages: Passage[], context: string): Passage[] {
+    return keepExactQuotes(passages, this.sources.get(state) ?? new Map(), this.logger, context);
   }
 
   documents(): Array<{ id: string; title: string; source?: string }> {
@@ -140,18 +154,23 @@ export class Verbatim implements VerbatimEngine {
     if (!found) throw new VerbatimError('UNKNOWN_SECTION', `"${this.state.documents[doc]!.title}" has no section ${section}.`);
     const blocks = found.blocks.map((b, i) => ({ b, i })).filter(({ b }) => paragraph === undefined || b.paragraph === paragraph);
     if (blocks.length === 0) throw new VerbatimError('UNKNOWN_SECTION', `Section ${section} has no paragraph ${paragraph} (it has ${found.blocks.length}).`);
-    return blocks.map(({ b, i }) => passageFromRange(this.state, doc, section, i, b.start, b.end, 1));
+    return this.exact(this.state, blocks.map(({ b, i }) => passageFromRange(this.state, doc, section, i, b.start, b.end, 1)), 'section');
   }
 
   /** An extractive summary of the corpus, one document or one section: central sentences, quoted in document order. */
   async summarise(options: SummaryOptions = {}): Promise<Summary> {
     const state = this.state;
-    return summarise(state, options, { sentenceVectors: (ids) => this.vectorsOf(state, ids) });
+    const summary = await summarise(state, options, { sentenceVectors: (ids) => this.vectorsOf(state, ids) });
+    return { ...summary, passages: this.exact(state, summary.passages, 'summary') };
   }
 
   /** A multiple-choice question from the document; the same seed gives the same question. */
   quiz(options: QuizOptions = {}): QuizQuestion | undefined {
-    return makeQuestion(this.state, options);
+    const state = this.state;
+    const question = makeQuestion(state, options);
+    if (!question || quotesExactly(question.passage, this.sources.get(state) ?? new Map())) return question;
+    this.exact(state, [question.passage], 'quiz'); // logs the fault
+    return undefined;
   }
 
   /** Sentence vectors, embedded when the index was built: no question waits for a forward pass over its candidates. */
@@ -180,6 +199,7 @@ export class Verbatim implements VerbatimEngine {
         }
         const model: ModelHandle = { model: this.embedder.model, fingerprint: () => this.embedder.fingerprint()?.fingerprint, load: async () => this.embedder };
         const { state } = await loadOrBuild(corpus, model, { ...this.options, rebuild: 'always' }, this.logger);
+        this.sources.set(state, sourceTexts(corpus.files));
         this.state = state;
         return { changed: true, manifest: state.manifest, ms: performance.now() - started };
       } finally {
@@ -253,6 +273,13 @@ function wordTable(folder: string | false | undefined): WordVectors | undefined 
   return folder === false ? undefined : loadWordVectors(folder ?? BUNDLED_WORD_VECTORS);
 }
 
+const BOM = '\uFEFF';
+
+/** Each corpus file's text as documents hold it: parsing removes a byte-order mark. */
+function sourceTexts(files: readonly CorpusFile[]): Map<string, string> {
+  return new Map(files.map((f) => [f.id, f.text.startsWith(BOM) ? f.text.slice(BOM.length) : f.text]));
+}
+
 /** The embedding model: its name and files are known at once, the model itself once loaded. */
 interface ModelHandle {
   model: string;
@@ -273,6 +300,7 @@ async function loadOrBuild(
     const progress = reportProgress(logger, options.onProgress);
     progress({ phase: 'parsing', done: 0, total: corpus.files.length });
     const { parseCorpusIsolated } = await import('./ingest/parseInChildProcess.js');
+    removeLeftovers(options.indexDir);
     const { documents, skipped } = await parseCorpusIsolated(corpus.files, logger);
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     progress({ phase: 'parsing', done: corpus.files.length, total: corpus.files.length });
@@ -297,6 +325,11 @@ async function loadOrBuild(
         const loaded = readIndex(options.indexDir, manifest);
         // The corpus may have moved since it was indexed: paths come from where it is now.
         const paths = new Map(corpus.files.map((f) => [f.id, f.path]));
+        const sources = sourceTexts(corpus.files);
+        for (const d of loaded.documents) {
+          // The corpus hash matched, so the index's copy of each text must be the file's.
+          if (sources.get(d.id) !== d.text) throw new VerbatimError('INDEX_CORRUPT', `the index in ${options.indexDir} is damaged (${manifest.files.documents}: its text of ${d.id} is not the file's)`);
+        }
         const documents = loaded.documents.map((d) => ({ ...d, path: paths.get(d.id) ?? d.path }));
         const sentences = sentenceTable(documents);
         if (sentences.length !== manifest.counts.sentences) throw new VerbatimError('INDEX_CORRUPT', `the index counts ${manifest.counts.sentences} sentences, its documents ${sentences.length}`);

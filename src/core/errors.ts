@@ -12,6 +12,7 @@ export type VerbatimErrorCode =
   | 'INDEX_MISSING'
   | 'INDEX_STALE'
   | 'INDEX_CORRUPT'
+  | 'INDEX_UNUSABLE'
   | 'UNKNOWN_SECTION'
   | 'UNKNOWN_DOCUMENT';
 

@@ -9,6 +9,7 @@ import { Verbatim } from '../../src/core/engine.js';
 import { VerbatimError } from '../../src/core/errors.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
 import { MANIFEST_FILE, OLD_BUILD_GRACE_MS, readManifest } from '../../src/core/index/indexStore.js';
+import { manifestChecksum } from '../../src/core/index/verifyIndex.js';
 import { seedText, tempCorpus } from './helpers.js';
 import { BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
 import { EMBEDDING_CACHE_FILE } from '../../src/core/embed/embeddingCache.js';
@@ -199,7 +200,9 @@ describe('index lifecycle', () => {
     const own = tempCorpus();
     fs.mkdirSync(own.indexDir, { recursive: true });
     for (const f of fs.readdirSync(dirs.indexDir)) fs.copyFileSync(path.join(dirs.indexDir, f), path.join(own.indexDir, f));
-    fs.writeFileSync(path.join(own.indexDir, MANIFEST_FILE), JSON.stringify({ ...manifest, model: { ...manifest.model, name: 'some-other-model' } }));
+    // Signed again, as a build with that model would have: a staleness check, not a corruption.
+    const edited = { ...manifest, model: { ...manifest.model, name: 'some-other-model' } };
+    fs.writeFileSync(path.join(own.indexDir, MANIFEST_FILE), JSON.stringify({ ...edited, checksum: manifestChecksum(edited) }, null, 2));
     await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/some-other-model/) });
   });
 

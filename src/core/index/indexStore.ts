@@ -16,6 +16,7 @@ import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 import type { ModelFiles } from '../embed/modelFolder.js';
+import { checkChunks, checkDocuments, checkHnswHeader, checksumOf, IndexFault, indexDirProblem, manifestChecksum, parseJson, parseManifest, readVerified, type FileChecksum } from './verifyIndex.js';
 
 /**
  * Bumped whenever the files' shape changes, or what parsing or the term analyser
@@ -44,13 +45,17 @@ export interface IndexManifest {
   counts: { documents: number; sections: number; sentences: number; chunks: number };
   calibration: Calibration;
   files: { vectors: string; chunks: string; lexical: string; vocabulary: string; wordVectors: string; sentenceVectors: string; documents: string; sentenceFrequency: string };
+  /** Size and sha256 of each file in `files`, recorded as it was written and checked before it is read. */
+  checksums: Record<string, FileChecksum>;
+  /** sha256 of this manifest's JSON without this field (see verifyIndex.manifestChecksum). */
+  checksum: string;
 }
 
 /** A chunk as stored: without its text, which only building the index needs. */
 type StoredChunk = [doc: number, section: number, first: number, last: number, start: number, end: number, tokens: number];
 
 export interface IndexData {
-  manifest: Omit<IndexManifest, 'files' | 'buildId' | 'formatVersion' | 'createdAt'>;
+  manifest: Omit<IndexManifest, 'files' | 'buildId' | 'formatVersion' | 'createdAt' | 'checksums' | 'checksum'>;
   documents: ParsedDocument[];
   chunks: Chunk[];
   vectors: VectorIndex;
@@ -81,20 +86,31 @@ interface StoredFrequencies {
   sentences: number[];
 }
 
-function writeAtomic(file: string, write: (tmp: string) => void): void {
+/** Writes `file` through a temporary file and a rename; returns the checksum of what was written. */
+function writeAtomic(file: string, write: (tmp: string) => Uint8Array | void): FileChecksum {
   const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    write(tmp);
+    // Files the native library writes itself are read back to checksum what is really on disk.
+    const checksum = checksumOf(write(tmp) ?? fs.readFileSync(tmp));
     fs.renameSync(tmp, file);
+    return checksum;
   } catch (error) {
     fs.rmSync(tmp, { force: true });
     throw error;
   }
 }
 
+function writeBytes(tmp: string, data: string | Uint8Array): Uint8Array {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  fs.writeFileSync(tmp, bytes);
+  return bytes;
+}
+
 export function writeIndex(dir: string, data: IndexData): IndexManifest {
+  const problem = indexDirProblem(dir, MANIFEST_FILE);
+  if (problem) throw new VerbatimError('INDEX_UNUSABLE', `Cannot write the index: ${problem}.`);
   fs.mkdirSync(dir, { recursive: true });
-  const buildId = `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+  const buildId = `${Date.now().toString(36)}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const files = {
     vectors: `vectors-${buildId}.hnsw`,
     chunks: `chunks-${buildId}.json`,
@@ -106,25 +122,30 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
     sentenceFrequency: `frequencies-${buildId}.json`,
   };
   const stored: StoredChunk[] = data.chunks.map((c) => [c.doc, c.section, c.firstSentence, c.lastSentence, c.start, c.end, c.tokens]);
+  const checksums: Record<string, FileChecksum> = {};
+  const write = (name: string, make: (tmp: string) => Uint8Array | void) => {
+    checksums[name] = writeAtomic(path.join(dir, name), make);
+  };
 
-  writeAtomic(path.join(dir, files.vectors), (tmp) => data.vectors.write(tmp));
-  writeAtomic(path.join(dir, files.chunks), (tmp) => fs.writeFileSync(tmp, JSON.stringify(stored)));
-  writeAtomic(path.join(dir, files.lexical), (tmp) => fs.writeFileSync(tmp, data.lexical.toJSON()));
+  write(files.vectors, (tmp) => data.vectors.write(tmp));
+  write(files.chunks, (tmp) => writeBytes(tmp, JSON.stringify(stored)));
+  write(files.lexical, (tmp) => writeBytes(tmp, data.lexical.toJSON()));
   const { words, terms, dimension, vectors } = data.vocabulary;
-  writeAtomic(path.join(dir, files.vocabulary), (tmp) => fs.writeFileSync(tmp, JSON.stringify({ dimension, words, terms })));
+  write(files.vocabulary, (tmp) => writeBytes(tmp, JSON.stringify({ dimension, words, terms })));
   // Block and sentence texts are slices of the document text: stored once, restored on load.
   const documents = JSON.stringify(data.documents, function (this: object, key: string, value: unknown) {
     return key === 'text' && !('sections' in this) ? undefined : value;
   });
-  writeAtomic(path.join(dir, files.documents), (tmp) => fs.writeFileSync(tmp, documents));
-  writeAtomic(path.join(dir, files.wordVectors), (tmp) => fs.writeFileSync(tmp, Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
+  write(files.documents, (tmp) => writeBytes(tmp, documents));
+  write(files.wordVectors, (tmp) => writeBytes(tmp, new Uint8Array(vectors.buffer, vectors.byteOffset, vectors.byteLength)));
   const sv = data.sentenceVectors;
-  writeAtomic(path.join(dir, files.sentenceVectors), (tmp) => fs.writeFileSync(tmp, Buffer.from(sv.buffer, sv.byteOffset, sv.byteLength)));
+  write(files.sentenceVectors, (tmp) => writeBytes(tmp, new Uint8Array(sv.buffer, sv.byteOffset, sv.byteLength)));
   const frequencies: StoredFrequencies = { terms: [...data.sentenceFrequency.keys()], sentences: [...data.sentenceFrequency.values()] };
-  writeAtomic(path.join(dir, files.sentenceFrequency), (tmp) => fs.writeFileSync(tmp, JSON.stringify(frequencies)));
+  write(files.sentenceFrequency, (tmp) => writeBytes(tmp, JSON.stringify(frequencies)));
 
-  const manifest: IndexManifest = { formatVersion: INDEX_FORMAT_VERSION, buildId, createdAt: new Date().toISOString(), ...data.manifest, files };
-  writeAtomic(path.join(dir, MANIFEST_FILE), (tmp) => fs.writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n'));
+  const unsigned = { formatVersion: INDEX_FORMAT_VERSION, buildId, createdAt: new Date().toISOString(), ...data.manifest, files, checksums };
+  const manifest: IndexManifest = { ...unsigned, checksum: manifestChecksum(unsigned) };
+  writeAtomic(path.join(dir, MANIFEST_FILE), (tmp) => writeBytes(tmp, JSON.stringify(manifest, null, 2) + '\n'));
 
   removeOldBuilds(dir, new Set([...Object.values(files), MANIFEST_FILE]));
   return manifest;
@@ -133,60 +154,103 @@ export function writeIndex(dir: string, data: IndexData): IndexManifest {
 /**
  * Files of other builds are removed once they are this old. Not at once: another process
  * may be writing a build of its own (shards starting together, the bot and `npm run index`)
- * or still reading the previous one.
+ * or still reading the previous one. Files of a build whose process has died go at once.
  */
 export const OLD_BUILD_GRACE_MS = 10 * 60 * 1000;
 
 const BUILD_FILE = /^(vectors|chunks|lexical|vocabulary|words|sentences|documents|frequencies)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/;
+/** The process that wrote a file: build ids are `<time>-<pid>-<random>`, temporary files end `.<pid>.<random>.tmp`. */
+const OWNER = /^[a-z]+-[0-9a-z]+-(\d+)-[0-9a-f]+\.|\.(\d+)\.[0-9a-f]+\.tmp$/;
+
+/** Whether process `pid` is running on this machine (EPERM: it is, as another user). */
+export function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function ownerOf(name: string): number | undefined {
+  const match = OWNER.exec(name);
+  const pid = Number(match?.[1] ?? match?.[2]);
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
 
 function removeOldBuilds(dir: string, keep: Set<string>): void {
   const cutoff = Date.now() - OLD_BUILD_GRACE_MS;
-  for (const name of fs.readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
     if (!BUILD_FILE.test(name) || keep.has(name)) continue;
     const file = path.join(dir, name);
+    const owner = ownerOf(name);
     try {
-      if (fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
+      if ((owner !== undefined && !processAlive(owner)) || fs.statSync(file).mtimeMs < cutoff) fs.rmSync(file, { force: true });
     } catch {
       // Removed meanwhile by another process: nothing to do.
     }
   }
 }
 
-/** The manifest, or null when there is no index in `dir`. Throws INDEX_CORRUPT when unreadable. */
-export function readManifest(dir: string): IndexManifest | null {
-  const file = path.join(dir, MANIFEST_FILE);
-  if (!fs.existsSync(file)) return null;
+/**
+ * Removes what killed builds left behind (their process is gone), and files of other builds
+ * past the grace period, keeping the current manifest's files. Run before a build starts,
+ * so a crashed build's hundreds of megabytes do not wait for the next successful one.
+ */
+export function removeLeftovers(dir: string): void {
+  let keep = new Set<string>([MANIFEST_FILE]);
   try {
-    const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as IndexManifest;
-    if (typeof manifest !== 'object' || manifest === null || typeof manifest.files?.vectors !== 'string') throw new Error('missing fields');
-    return manifest;
+    const manifest = readManifest(dir);
+    if (manifest) keep = new Set([...Object.values(manifest.files), MANIFEST_FILE]);
+  } catch {
+    // A damaged manifest: its files are not worth keeping, but they may be of a live build.
+    return;
+  }
+  removeOldBuilds(dir, keep);
+}
+
+/**
+ * The manifest, or null when there is no index in `dir`. Throws INDEX_CORRUPT when it is
+ * unreadable, fails its schema or its checksum; INDEX_UNUSABLE when `dir` cannot hold an index.
+ */
+export function readManifest(dir: string): IndexManifest | null {
+  const problem = indexDirProblem(dir, MANIFEST_FILE);
+  if (problem) throw new VerbatimError('INDEX_UNUSABLE', `Cannot use the index: ${problem}.`);
+  if (!fs.existsSync(path.join(dir, MANIFEST_FILE)) && !isSymlink(path.join(dir, MANIFEST_FILE))) return null;
+  try {
+    return parseManifest<IndexManifest>(dir, MANIFEST_FILE);
   } catch (error) {
-    throw new VerbatimError('INDEX_CORRUPT', `The index manifest ${file} is unreadable (${(error as Error).message}).`, { cause: error });
+    if (!(error instanceof IndexFault)) throw error;
+    throw new VerbatimError('INDEX_CORRUPT', `the index in ${dir} is damaged (${error.message})`, { cause: error });
   }
 }
 
-export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
-  const at = (name: string) => path.join(dir, name);
+function isSymlink(file: string): boolean {
   try {
-    const stored = JSON.parse(fs.readFileSync(at(manifest.files.chunks), 'utf8')) as StoredChunk[];
-    if (!Array.isArray(stored) || stored.length !== manifest.counts.chunks) throw new Error(`chunk table has ${Array.isArray(stored) ? stored.length : 'no'} rows, manifest says ${manifest.counts.chunks}`);
-    const chunks = stored.map(([doc, section, firstSentence, lastSentence, start, end, tokens], id) => ({ id, doc, section, firstSentence, lastSentence, start, end, tokens }));
-    const vectors = VectorIndex.read(at(manifest.files.vectors), manifest.model.dimension);
-    if (vectors.size > chunks.length) throw new Error(`vector index has ${vectors.size} points for ${chunks.length} chunks`);
-    const lexical = LexicalIndex.fromJSON(fs.readFileSync(at(manifest.files.lexical), 'utf8'));
-    const { dimension, words, terms } = JSON.parse(fs.readFileSync(at(manifest.files.vocabulary), 'utf8')) as Omit<Vocabulary, 'vectors'>;
-    const raw = fs.readFileSync(at(manifest.files.wordVectors));
-    if (raw.byteLength !== words.length * dimension * 4) throw new Error(`word vectors hold ${raw.byteLength} bytes, expected ${words.length * dimension * 4}`);
-    const vectorsOfWords = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    const rawSentences = fs.readFileSync(at(manifest.files.sentenceVectors));
-    if (rawSentences.byteLength !== manifest.counts.sentences * manifest.model.dimension * 4) {
-      throw new Error(`sentence vectors hold ${rawSentences.byteLength} bytes, expected ${manifest.counts.sentences * manifest.model.dimension * 4}`);
-    }
-    const sentenceVectors = new Float32Array(rawSentences.buffer.slice(rawSentences.byteOffset, rawSentences.byteOffset + rawSentences.byteLength));
-    const frequencies = JSON.parse(fs.readFileSync(at(manifest.files.sentenceFrequency), 'utf8')) as StoredFrequencies;
-    if (frequencies.terms.length !== frequencies.sentences.length) throw new Error(`sentence frequencies list ${frequencies.terms.length} terms and ${frequencies.sentences.length} counts`);
-    const sentenceFrequency = new Map(frequencies.terms.map((t, i) => [t, frequencies.sentences[i]!]));
-    const documents = JSON.parse(fs.readFileSync(at(manifest.files.documents), 'utf8')) as ParsedDocument[];
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads an index whose manifest `readManifest` accepted. Every file is checked against its
+ * recorded size and checksum before it is parsed, and every record against what it refers
+ * to; any fault is INDEX_CORRUPT naming the file.
+ */
+export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
+  const read = (name: string) => readVerified(dir, name, manifest.checksums[name]!);
+  try {
+    const f = manifest.files;
+    const documents = parseJson(read(f.documents), f.documents);
+    checkDocuments(documents, f.documents);
     for (const d of documents) {
       for (const section of d.sections) {
         for (const block of section.blocks) {
@@ -195,9 +259,42 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
         }
       }
     }
+    const sentenceCount = documents.reduce((n, d) => n + d.sections.reduce((m, s) => m + s.blocks.reduce((k, b) => k + b.sentences.length, 0), 0), 0);
+    if (documents.length !== manifest.counts.documents || sentenceCount !== manifest.counts.sentences) {
+      throw new IndexFault(`holds ${documents.length} documents and ${sentenceCount} sentences, the manifest counts ${manifest.counts.documents} and ${manifest.counts.sentences}`, f.documents);
+    }
+    const stored = parseJson(read(f.chunks), f.chunks);
+    checkChunks(stored, documents, sentenceCount, f.chunks);
+    if (stored.length !== manifest.counts.chunks) throw new IndexFault(`has ${stored.length} rows, the manifest says ${manifest.counts.chunks}`, f.chunks);
+    const chunks = (stored as StoredChunk[]).map(([doc, section, firstSentence, lastSentence, start, end, tokens], id) => ({ id, doc, section, firstSentence, lastSentence, start, end, tokens }));
+
+    // The native library crashes the process on a damaged file: it gets only a verified one.
+    checkHnswHeader(read(f.vectors), manifest.model.dimension, chunks.length, f.vectors);
+    const vectors = VectorIndex.read(path.join(dir, f.vectors), manifest.model.dimension);
+
+    const lexical = LexicalIndex.fromJSON(read(f.lexical).toString('utf8'));
+    const vocabulary = parseJson(read(f.vocabulary), f.vocabulary) as Omit<Vocabulary, 'vectors'>;
+    const { dimension, words, terms } = vocabulary ?? {};
+    // The vocabulary's vectors come from the word table (see words/wordVectors), not the model; none without one.
+    if (typeof dimension !== 'number' || dimension < 0 || (manifest.words === null) !== (dimension === 0) || !Array.isArray(words) || !Array.isArray(terms) || words.length !== terms.length || !words.every((w) => typeof w === 'string') || !terms.every((t) => typeof t === 'string')) {
+      throw new IndexFault('is malformed', f.vocabulary);
+    }
+    const raw = read(f.wordVectors);
+    if (raw.byteLength !== words.length * dimension * 4) throw new IndexFault(`holds ${raw.byteLength} bytes, expected ${words.length * dimension * 4}`, f.wordVectors);
+    const vectorsOfWords = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+    const frequencies = parseJson(read(f.sentenceFrequency), f.sentenceFrequency) as StoredFrequencies;
+    if (!Array.isArray(frequencies?.terms) || !Array.isArray(frequencies.sentences) || frequencies.terms.length !== frequencies.sentences.length || !frequencies.sentences.every((n) => Number.isInteger(n) && n > 0)) {
+      throw new IndexFault('malformed sentence frequencies', f.sentenceFrequency);
+    }
+    const sentenceFrequency = new Map(frequencies.terms.map((t, i) => [t, frequencies.sentences[i]!]));
+    const rawSentences = read(f.sentenceVectors);
+    if (rawSentences.byteLength !== sentenceCount * manifest.model.dimension * 4) {
+      throw new IndexFault(`holds ${rawSentences.byteLength} bytes, expected ${sentenceCount * manifest.model.dimension * 4}`, f.sentenceVectors);
+    }
+    const sentenceVectors = new Float32Array(rawSentences.buffer.slice(rawSentences.byteOffset, rawSentences.byteOffset + rawSentences.byteLength));
     return { manifest, documents, chunks, vectors, sentenceVectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords }, sentenceFrequency };
   } catch (error) {
-    throw new VerbatimError('INDEX_CORRUPT', `The index in ${dir} is damaged (${(error as Error).message}). Run \`npm run index\` to rebuild it.`, { cause: error });
+    throw new VerbatimError('INDEX_CORRUPT', `the index in ${dir} is damaged (${(error as Error).message})`, { cause: error });
   }
 }
 

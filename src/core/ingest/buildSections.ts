@@ -3,7 +3,7 @@
  * (ranges into the text) becomes numbered sections of numbered blocks with sentences.
  */
 import type { Block, BlockKind, Section, Sentence } from '../types.js';
-import { splitSentences, trimRange, wholeAsSentence } from './splitSentences.js';
+import { boundSentence, MAX_CODE_SENTENCE_CHARS, MAX_SENTENCE_CHARS, splitSentences, trimRange, wholeAsSentence } from './splitSentences.js';
 
 /** Title of the text before the first heading (section 0). */
 export const LEAD_SECTION_TITLE = 'Introduction';
@@ -95,14 +95,15 @@ export function buildSections(text: string, items: RawItem[]): Section[] {
   return sections;
 }
 
+/** A block's sentences, none longer than the bounds in splitSentences (a quote, a chunk and a quiz stay small). */
 function sentencesOf(text: string, item: RawBlock, start: number, end: number): Sentence[] {
   if (item.sentenceRanges) {
-    return item.sentenceRanges.flatMap(([s, e]) => wholeAsSentence(text.slice(s, e), s));
+    return item.sentenceRanges.flatMap(([s, e]) => wholeAsSentence(text.slice(s, e), s)).flatMap((s) => boundSentence(s, MAX_CODE_SENTENCE_CHARS, true));
   }
   const slice = text.slice(start, end);
-  if (item.kind === 'code') return wholeAsSentence(slice, start);
+  if (item.kind === 'code') return wholeAsSentence(slice, start).flatMap((s) => boundSentence(s, MAX_CODE_SENTENCE_CHARS, true));
   const sentences = splitSentences(slice, start);
-  return item.quoted ? sentences.flatMap((s) => dropQuoteMarkers(s)) : sentences;
+  return (item.quoted ? sentences.flatMap((s) => dropQuoteMarkers(s)) : sentences).flatMap((s) => boundSentence(s));
 }
 
 /** "> It spans two lines." -> "It spans two lines." (a quoted paragraph's later lines). */

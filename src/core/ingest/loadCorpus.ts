@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ParsedDocument } from '../types.js';
 import { parseDocument } from './parseDocument.js';
 import { silentLogger } from '../silentLogger.js';
-import { compare, readCorpus, type CorpusFile, type LoadCorpusOptions, type SkippedFile } from './readCorpus.js';
+import { compare, readCorpus, skippedMessage, type CorpusFile, type LoadCorpusOptions, type SkippedFile } from './readCorpus.js';
 
 export interface LoadedCorpus {
   /** Sorted by id (relative path). */
@@ -36,12 +36,22 @@ export function parseCorpus(files: readonly CorpusFile[], options: LoadCorpusOpt
   const logger = options.logger ?? silentLogger;
   const documents: ParsedDocument[] = [];
   const skipped: SkippedFile[] = [];
+  const skip = (id: string, reason: string) => {
+    skipped.push({ path: id, reason });
+    logger.warn({ path: id, reason }, skippedMessage(id, reason));
+  };
   for (const file of files) {
-    const document = parseDocument(file.text, { id: file.id, path: file.path, format: file.format, ...(file.meta ? { meta: file.meta } : {}) });
+    let document: ParsedDocument;
+    try {
+      const onWarning = (message: string) => logger.warn({ path: file.id }, `${file.id}: ${message}`);
+      document = parseDocument(file.text, { id: file.id, path: file.path, format: file.format, ...(file.meta ? { meta: file.meta } : {}), onWarning });
+    } catch (error) {
+      // One file the parser cannot handle must not cost the rest of the corpus.
+      skip(file.id, `could not be parsed (${(error as Error).message})`);
+      continue;
+    }
     if (!document.sections.some((s) => s.blocks.length > 0)) {
-      const reason = 'no text to quote (only headings, front matter or comments)';
-      skipped.push({ path: file.id, reason });
-      logger.warn({ path: file.id, reason }, 'skipped a corpus file');
+      skip(file.id, 'no text to quote (only headings, front matter or comments)');
       continue;
     }
     logger.debug({ id: file.id, sections: document.sections.length }, 'parsed a document');

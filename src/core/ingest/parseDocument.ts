@@ -14,6 +14,8 @@ export interface ParseDocumentOptions {
   format: DocumentFormat;
   /** Sidecar metadata; wins over front matter. */
   meta?: DocumentMeta;
+  /** Told when a hostile document was parsed with limits (see ingest/limitNesting). */
+  onWarning?: (message: string) => void;
 }
 
 const BOM = '\uFEFF';
@@ -31,7 +33,7 @@ export function parseDocument(text: string, options: ParseDocumentOptions): Pars
   let title = meta?.title?.trim() || undefined;
   let source = meta?.source?.trim() || undefined;
   if (format === 'markdown') {
-    const markdown = parseMarkdown(text);
+    const markdown = parseMarkdown(text, options.onWarning ? { onWarning: options.onWarning } : {});
     sections = markdown.sections;
     title ??= markdown.frontMatter.title ?? markdown.firstTitle;
     source ??= markdown.frontMatter.source;

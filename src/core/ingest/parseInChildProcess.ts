@@ -30,7 +30,8 @@ export async function parseCorpusIsolated(files: readonly CorpusFile[], logger: 
   if (chars < minChars || !childCanRun()) return parseCorpus(files, { logger });
   try {
     const started = performance.now();
-    const { corpus, peakRssMB } = await parseInChild(files);
+    const { corpus, peakRssMB, warnings } = await parseInChild(files);
+    for (const w of warnings) logger.warn(w.obj, w.msg);
     logger.info({ documents: corpus.documents.length, ms: Math.round(performance.now() - started), peakRssMB }, 'parsed the corpus in a child process');
     return corpus;
   } catch (error) {
@@ -43,6 +44,8 @@ interface ChildReply {
   corpus: LoadedCorpus;
   /** The child's own peak memory, for the log and the benchmark. */
   peakRssMB: number;
+  /** What parsing warned about (skipped files, flattened nesting), logged by the parent. */
+  warnings: Array<{ obj: object; msg?: string }>;
 }
 
 function parseInChild(files: readonly CorpusFile[]): Promise<ChildReply> {
@@ -60,8 +63,10 @@ function parseInChild(files: readonly CorpusFile[]): Promise<ChildReply> {
 
 if (process.argv.includes(CHILD_FLAG)) {
   process.once('message', (files) => {
-    const corpus = parseCorpus(files as CorpusFile[]);
-    const reply: ChildReply = { corpus, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024) };
+    const warnings: ChildReply['warnings'] = [];
+    const quiet = () => {};
+    const corpus = parseCorpus(files as CorpusFile[], { logger: { debug: quiet, info: quiet, error: quiet, warn: (obj, msg) => void warnings.push({ obj, ...(msg ? { msg } : {}) }) } });
+    const reply: ChildReply = { corpus, peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024), warnings };
     process.send!(reply, () => process.disconnect());
   });
 }

@@ -24,6 +24,7 @@ import type { Code, Nodes, Parent, RootContent, Table } from 'mdast';
 import { parse as parseYaml } from 'yaml';
 import type { Section } from '../types.js';
 import { buildSections, type RawBlock, type RawItem } from './buildSections.js';
+import { limitMarkdownNesting, MAX_MARKDOWN_NESTING } from './limitNesting.js';
 
 export interface ParsedMarkdown {
   sections: Section[];
@@ -51,17 +52,32 @@ export const MARKDOWN_PIECE_CHARS = 64 * 1024;
 export interface ParseMarkdownOptions {
   /** Size of the pieces a long document is parsed in (default `MARKDOWN_PIECE_CHARS`). */
   pieceChars?: number;
+  /** Told when a hostile document was parsed with limits (deep nesting flattened, emphasis ignored). */
+  onWarning?: (message: string) => void;
 }
+
+/**
+ * Turns off micromark's emphasis construct. Resolving emphasis is quadratic in how deeply
+ * delimiters nest (3,000 nested `*a` in 28 KB: 10 s), and it changes nothing that is quoted:
+ * only heading titles read it, and `plainEmphasis` strips their markers instead.
+ */
+const NO_EMPHASIS = { disable: { null: ['attention'] } };
 
 export function parseMarkdown(text: string, options: ParseMarkdownOptions = {}): ParsedMarkdown {
   const collector = new Collector(text);
-  const starts = pieceStarts(text, options.pieceChars ?? MARKDOWN_PIECE_CHARS);
-  const labels = starts.length > 1 ? referenceLabels(text) : [];
+  // The parser reads a copy of the same length with excess nesting escaped; offsets still point into `text`.
+  const limited = limitMarkdownNesting(text);
+  if (limited.flattenedLines > 0) {
+    options.onWarning?.(`${limited.flattenedLines} line(s) nested deeper than ${MAX_MARKDOWN_NESTING} lists or block quotes were read as text of the deepest level`);
+  }
+  const source = limited.text;
+  const starts = pieceStarts(source, options.pieceChars ?? MARKDOWN_PIECE_CHARS);
+  const labels = starts.length > 1 ? referenceLabels(source) : [];
   starts.forEach((start, i) => {
-    const end = starts[i + 1] ?? text.length;
-    const piece = text.slice(start, end);
+    const end = starts[i + 1] ?? source.length;
+    const piece = source.slice(start, end);
     const tree = fromMarkdown(piece + definitionsFor(piece, labels), {
-      extensions: [frontmatter(['yaml']), gfmTable()],
+      extensions: [frontmatter(['yaml']), gfmTable(), NO_EMPHASIS],
       mdastExtensions: [frontmatterFromMarkdown(['yaml']), gfmTableFromMarkdown()],
     });
     collector.base = start;
@@ -88,6 +104,8 @@ class Collector {
   limit = Number.POSITIVE_INFINITY;
   /** How many block quotes enclose the nodes being read. */
   private quoteDepth = 0;
+  /** How many lists and block quotes enclose the nodes being read (bounded: see limitNesting). */
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -123,7 +141,7 @@ class Collector {
           break;
         case 'heading': {
           flush();
-          const title = plainText(node).replace(/\s+/g, ' ').trim() || UNTITLED_HEADING;
+          const title = plainText(node, plainEmphasis).replace(/\s+/g, ' ').trim() || UNTITLED_HEADING;
           this.items.push({ type: 'heading', level: node.depth, title, start, end });
           previous = undefined;
           break;
@@ -136,18 +154,17 @@ class Collector {
           flush();
           previous = this.table(node);
           break;
-        case 'list': {
-          flush();
-          // Introduced by the block just before: a paragraph, or the parent item's text.
-          for (const item of node.children) this.children(item.children, true, previous);
-          previous = undefined; // a list does not introduce the next one
-          break;
-        }
+        case 'list':
         case 'blockquote':
-          flush();
-          this.quoteDepth++;
-          previous = this.children(node.children, false, undefined) ?? previous;
-          this.quoteDepth--;
+          // A safety net behind limitNesting: nothing input-controlled may recurse without bound.
+          if (this.depth >= 4 * MAX_MARKDOWN_NESTING) {
+            flush();
+            previous = this.block('paragraph', start, end);
+            break;
+          }
+          this.depth++;
+          previous = this.container(node, previous, flush);
+          this.depth--;
           break;
         default: {
           // paragraph, and anything else with a position (leaf or not)
@@ -167,6 +184,20 @@ class Collector {
       }
     }
     return previous;
+  }
+
+  /** A list or a block quote: its children's blocks; returns what the next sibling sees as `previous`. */
+  private container(node: Extract<RootContent, { type: 'list' | 'blockquote' }>, previous: RawBlock | undefined, flush: () => void): RawBlock | undefined {
+    flush();
+    if (node.type === 'list') {
+      // Introduced by the block just before: a paragraph, or the parent item's text.
+      for (const item of node.children) this.children(item.children, true, previous);
+      return undefined; // a list does not introduce the next one
+    }
+    this.quoteDepth++;
+    const last = this.children(node.children, false, undefined) ?? previous;
+    this.quoteDepth--;
+    return last;
   }
 
   private block(kind: RawBlock['kind'], start: number, end: number): RawBlock {
@@ -229,13 +260,36 @@ function codeRange(text: string, node: Code, [start, end]: [number, number]): [n
   return [bodyStart, closed ? Math.max(bodyStart, start + lastBreak) : end];
 }
 
-/** The visible text of inline content ("Class: `EventEmitter`" -> "Class: EventEmitter"). */
-function plainText(node: Nodes): string {
-  if ('value' in node && typeof node.value === 'string' && node.type !== 'html') return node.value;
-  if (node.type === 'image' || node.type === 'imageReference') return node.alt ?? '';
-  if ('children' in node) return (node as Parent).children.map((c) => plainText(c)).join('');
-  if (node.type === 'break') return ' ';
-  return '';
+/**
+ * The visible text of inline content ("Class: `EventEmitter`" -> "Class: EventEmitter"), its
+ * text (not code) read through `readText`.
+ * Walks with its own stack, not recursion: inline nesting is as deep as the input makes it.
+ */
+function plainText(root: Nodes, readText: (text: string) => string = (t) => t): string {
+  const parts: string[] = [];
+  const stack: Nodes[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === 'text') parts.push(readText(node.value));
+    else if ('value' in node && typeof node.value === 'string' && node.type !== 'html') parts.push(node.value);
+    else if (node.type === 'image' || node.type === 'imageReference') parts.push(node.alt ?? '');
+    else if ('children' in node) for (let i = (node as Parent).children.length - 1; i >= 0; i--) stack.push((node as Parent).children[i] as Nodes);
+    else if (node.type === 'break') parts.push(' ');
+  }
+  return parts.join('');
+}
+
+/**
+ * A heading's text without emphasis markers ("A *real* title" -> "A real title"), as emphasis
+ * would read: a run of `*` anywhere, or of `_` not inside a word, around non-space text.
+ */
+export function plainEmphasis(text: string): string {
+  let previous;
+  do {
+    previous = text;
+    text = text.replace(/(\*{1,3})(?=\S)([^*]*?\S)\1/g, '$2').replace(/(^|[^\p{L}\p{N}_])(_{1,3})(?=\S)([^_]*?\S)\2(?![\p{L}\p{N}_])/gu, '$1$3');
+  } while (text !== previous);
+  return text;
 }
 
 /**

@@ -20,7 +20,7 @@ export const META_SUFFIX = '.meta.json';
  * Bump when parsing changes what documents turn into (sections, blocks, sentences), so
  * `corpusHash` changes and indexes built from the old parse are seen as stale.
  */
-export const INGEST_VERSION = 1;
+export const INGEST_VERSION = 2;
 
 export interface LoadCorpusOptions {
   /** Receives a warning per skipped file (default: silent). */
@@ -97,7 +97,7 @@ export async function readCorpus(target: string, options: LoadCorpusOptions = {}
         continue;
       }
       skipped.push({ path: id, reason: result.reason });
-      logger.warn({ path: id, reason: result.reason }, 'skipped a corpus file');
+      logger.warn({ path: id, reason: result.reason }, skippedMessage(id, result.reason));
     } else {
       files.push(result);
     }
@@ -211,6 +211,11 @@ async function collectFiles(root: string, dir: string, files: string[], skipped:
 
 function toId(root: string, file: string): string {
   return path.relative(root, file).split(path.sep).join('/');
+}
+
+/** The log line of a skipped file: its name and reason in the message itself (the command line prints only the message). */
+export function skippedMessage(id: string, reason: string): string {
+  return `skipped a corpus file: ${id} (${reason})`;
 }
 
 /** Code-unit order: the same on every machine, whatever the locale. */

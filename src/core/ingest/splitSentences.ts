@@ -184,3 +184,44 @@ function lastTwoWords(text: string): [string, string] {
   }
   return words.length === 2 ? [words[0]!, words[1]!] : ['', words[0] ?? ''];
 }
+
+/**
+ * Longest sentence kept whole, in characters. Real prose sentences stay far below it; a file
+ * with no punctuation at all (a hostile or broken one) would otherwise be one sentence, one
+ * chunk and one quote of megabytes. Longer ones are cut at a clause, else at a word.
+ */
+export const MAX_SENTENCE_CHARS = 1000;
+/** The same bound for code blocks and table rows, cut at a line break where there is one. */
+export const MAX_CODE_SENTENCE_CHARS = 4000;
+
+/** Where a long sentence may be cut, best first: after clause punctuation, at a line break, at a space. */
+const CLAUSE_END = /[;:,\u2014\u2013)\]]/;
+
+/**
+ * `sentence` cut into pieces of at most `max` characters, each trimmed: at the last clause
+ * mark (or, for code, line break) in the second half of the allowance, else the last space,
+ * else (one "word" of `max` characters) anywhere outside a surrogate pair. Linear: each cut
+ * looks back over at most `max` characters.
+ */
+export function boundSentence(sentence: Sentence, max = MAX_SENTENCE_CHARS, preferLines = false): Sentence[] {
+  if (sentence.text.length <= max) return [sentence];
+  const text = sentence.text;
+  const pieces: Sentence[] = [];
+  let from = 0;
+  while (text.length - from > max) {
+    const limit = from + max;
+    let cut = -1;
+    for (let i = limit; i > from + max / 2 && cut < 0; i--) {
+      const c = text[i - 1]!;
+      if (preferLines ? c === '\n' : CLAUSE_END.test(c) && /\s/.test(text[i] ?? ' ')) cut = i;
+    }
+    for (let i = limit; i > from && cut < 0; i--) if (/\s/.test(text[i - 1]!)) cut = i;
+    if (cut < 0) cut = /[\uDC00-\uDFFF]/.test(text[limit] ?? '') ? limit - 1 : limit;
+    const range = trimRange(text, from, cut);
+    if (range) pieces.push({ text: text.slice(range[0], range[1]), start: sentence.start + range[0], end: sentence.start + range[1] });
+    from = cut;
+  }
+  const range = trimRange(text, from, text.length);
+  if (range) pieces.push({ text: text.slice(range[0], range[1]), start: sentence.start + range[0], end: sentence.start + range[1] });
+  return pieces;
+}

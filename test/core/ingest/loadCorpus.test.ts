@@ -64,7 +64,7 @@ describe('loadCorpus on a folder', () => {
         { path: 'latin1.txt', reason: 'not valid UTF-8 text' },
         { path: 'only-front-matter.md', reason: 'no text to quote (only headings, front matter or comments)' },
       ]);
-      const skipWarnings = logger.warnings.filter((w) => w.msg === 'skipped a corpus file');
+      const skipWarnings = logger.warnings.filter((w) => w.msg?.startsWith('skipped a corpus file'));
       expect(skipWarnings.map((w) => (w.obj as { path: string }).path).sort()).toEqual(skipped.map((s) => s.path));
       expect(logger.warnings.some((w) => /metadata file: not valid JSON/.test(w.msg ?? ''))).toBe(true);
     });

@@ -10,11 +10,19 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs } from '../src/cli/scriptArgs.js';
 import { Verbatim } from '../src/core/engine.js';
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/core/paths.js';
 import { cachedIndexDir } from '../src/cli/openEngine.js';
 import type { Answer } from '../src/core/types.js';
+
+const USAGE = `Usage: npm run eval -- [--holdout] [--verbose]
+
+Scores retrieval on the question sets in test/fixtures/eval/: Hit@1, Hit@3, MRR and
+refusal accuracy.
+
+  --holdout   also score the held-out set (kept out of tuning)
+  --verbose   print every miss`;
 
 const EVAL_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eval');
 /** Where each document of the question sets lives. */
@@ -62,8 +70,10 @@ function pct(x: number, n: number): string {
   return n === 0 ? '   -  ' : (x / n).toFixed(3).padStart(6);
 }
 
-async function main() {
-  const { values } = parseArgs({ options: { holdout: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } } });
+async function main(): Promise<number> {
+  const args = parseScriptArgs(process.argv.slice(2), USAGE, { holdout: { type: 'boolean', default: false }, verbose: { type: 'boolean', default: false } });
+  if (typeof args === 'number') return args;
+  const { values } = args;
   const sets = ['seed.questions.json', 'node-readline.questions.json', 'unanswerable.questions.json', ...(values.holdout ? ['holdout.questions.json'] : [])];
   const items = (await Promise.all(sets.map(async (s) => (await loadSet(s)).map((i) => ({ ...i, set: s }))))).flat();
 
@@ -112,6 +122,7 @@ async function main() {
   const decisions = total.n + total.unanswerable;
   console.log(`${'ALL'.padEnd(30)} ${String(total.n).padStart(3)} ${pct(total.hit1, total.n)} ${pct(total.hit3, total.n)} ${pct(total.rr, total.n)}  ${pct(total.n - total.refusedWrongly + total.refusedRightly, decisions)}`);
   for (const { engine } of engines.values()) await engine.close();
+  return 0;
 }
 
-await main();
+process.exitCode = await main();

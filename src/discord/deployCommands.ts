@@ -7,6 +7,7 @@
 import { REST, Routes, type APIApplication, type APIApplicationCommand } from 'discord.js';
 import { discordSchema, parseConfig } from '../config.js';
 import { commands, toJSON } from './commands/index.js';
+import { parseScriptArgs } from '../cli/scriptArgs.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 export interface DeployOptions {
@@ -47,7 +48,15 @@ function explainDeployError(error: unknown, guildId: string | undefined): string
   return `could not register the commands: ${(error as Error).message}`;
 }
 
-export async function main(): Promise<number> {
+export const USAGE = `Usage: npm run deploy-commands
+
+Registers the slash commands: in DISCORD_GUILD_ID when set (instant, for development),
+globally otherwise (up to an hour to appear). Then prints the link that invites the bot
+with the scopes and permissions it needs. Settings come from the environment or .env.`;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseScriptArgs(argv, USAGE, {});
+  if (typeof args === 'number') return args;
   const settings = settingsWithToken(() => parseConfig(discordSchema), 'npm run deploy-commands');
   if (typeof settings === 'number') return settings;
   const { config, token } = settings;

@@ -8,13 +8,21 @@ import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import { loadBotConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { parseScriptArgs } from '../cli/scriptArgs.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 const BOT_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
 /** Shards start in turn; each loads the model first, so allow it time. */
 const SPAWN_TIMEOUT_MS = 120_000;
 
-export async function main(): Promise<number> {
+export const USAGE = `Usage: npm run start:sharded
+
+Runs the Discord bot as one process per shard (SHARD_COUNT, default auto: Discord's
+recommendation). It takes no arguments: every setting comes from the environment or .env.`;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseScriptArgs(argv, USAGE, {});
+  if (typeof args === 'number') return args;
   const settings = settingsWithToken(loadBotConfig, 'npm run start:sharded');
   if (typeof settings === 'number') return settings;
   const { config, token } = settings;

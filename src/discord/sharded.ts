@@ -11,7 +11,9 @@ import { createLogger } from '../logger.js';
 import { parseScriptArgs } from '../cli/scriptArgs.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
-const BOT_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** Compiled (`npm start:sharded` runs dist/) or the sources through tsx (tests, `npm run dev`). */
+const COMPILED = import.meta.url.endsWith('.js');
+const BOT_ENTRY = fileURLToPath(new URL(COMPILED ? './main.js' : './main.ts', import.meta.url));
 /** Shards start in turn; each loads the model first, so allow it time. */
 const SPAWN_TIMEOUT_MS = 120_000;
 
@@ -37,8 +39,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   }
 
   let stopping = false;
-  // Children run the TypeScript entry through tsx, as `npm start` does.
-  const manager = new ShardingManager(BOT_ENTRY, { token, totalShards, execArgv: ['--import', 'tsx'], respawn: true, mode: 'process' });
+  // Children run what the manager runs: the compiled entry, or the TypeScript one through tsx.
+  const execArgv = COMPILED ? ['--enable-source-maps'] : ['--import', 'tsx'];
+  const manager = new ShardingManager(BOT_ENTRY, { token, totalShards, execArgv, respawn: true, mode: 'process' });
   manager.on('shardCreate', (shard) => {
     logger.info({ shardId: shard.id, totalShards }, 'shard starting');
     shard.on('death', (child) => {

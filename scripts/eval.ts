@@ -16,7 +16,8 @@
 import { readFile } from 'node:fs/promises';
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseScriptArgs } from '../src/cli/scriptArgs.js';
+import { UsageError } from '../src/cli/io.js';
 import { createHash } from 'node:crypto';
 import { Verbatim, type VerbatimOptions } from '../src/core/engine.js';
 import { DEFAULT_CACHE_DIR, DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/core/paths.js';
@@ -95,24 +96,18 @@ function indexDirFor(file: string, options: VerbatimOptions): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { sets: { type: 'string', default: 'all' }, verbose: { type: 'boolean', default: false }, 'no-words': { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    }));
-  } catch (error) {
-    console.error(`eval: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (!['tuning', 'heldout', 'all'].includes(values.sets)) {
-    console.error(`eval: --sets must be tuning, heldout or all\n\n${USAGE}`);
-    return 2;
-  }
+  const args = parseScriptArgs(
+    argv,
+    USAGE,
+    { sets: { type: 'string', default: 'all' }, verbose: { type: 'boolean', default: false }, 'no-words': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+    {
+      check: ({ values }) => {
+        if (!['tuning', 'heldout', 'all'].includes(values.sets)) throw new UsageError('--sets must be tuning, heldout or all');
+      },
+    },
+  );
+  if (typeof args === 'number') return args;
+  const { values } = args;
   const groups = (values.sets === 'all' ? ['tuning', 'heldout'] : [values.sets]) as Array<keyof typeof SETS>;
 
   const base: VerbatimOptions = { ...engineOptionsFrom(loadEngineConfig()), ...(values['no-words'] ? { wordVectors: false } : {}) };

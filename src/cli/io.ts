@@ -5,6 +5,7 @@
 import { ConfigError } from '../config.js';
 import { isEntryPoint } from '../entryPoint.js';
 import { VerbatimError } from '../core/errors.js';
+import { EXIT } from '../exitCodes.js';
 
 export interface CliIO {
   stdout(text: string): void;
@@ -22,8 +23,8 @@ export const processIO: CliIO = {
   isTTY: process.stderr.isTTY,
 };
 
-/** Exit codes: 0 done (an answer or an honest refusal), 1 failed, 2 wrong usage. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/** Exit codes: 0 done (an answer or an honest refusal), 1 failed, 2 wrong usage (see src/exitCodes.ts). */
+export { EXIT } from '../exitCodes.js';
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -33,8 +33,12 @@ export const PAGE_CHARS = 3000;
 /** Budget for one answer embed's description, leaving room for the title and footer. */
 export const ANSWER_DESCRIPTION_CHARS = 4000;
 
-/** Embed colours: answered, refused, informational. */
-export const COLORS = { answer: 0x5865f2, refusal: 0x99aab5, info: 0x2b2d31 } as const;
+/**
+ * Embed colours: answered, refused, informational. Each is a mid-tone that stands out from
+ * both themes' backgrounds (test/discord/colors.test.ts checks the contrast); 0x2b2d31, used
+ * before, is Discord's own dark-theme embed background and showed no border there.
+ */
+export const COLORS = { answer: 0x5865f2, refusal: 0x99aab5, info: 0x00a8fc } as const;
 
 /** Every message the bot sends: nobody is pinged by what it quotes or repeats. */
 export const NO_MENTIONS: Readonly<MessageMentionOptions> = Object.freeze({ parse: [] });

@@ -7,6 +7,8 @@
 import { REST, Routes, type APIApplication, type APIApplicationCommand } from 'discord.js';
 import { discordSchema, parseConfig } from '../config.js';
 import { commands, toJSON } from './commands/index.js';
+import { describeInvite, inviteUrl } from './invite.js';
+import { parseScriptArgs } from '../cli/scriptArgs.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 export interface DeployOptions {
@@ -32,22 +34,36 @@ export async function deployCommands({ rest, applicationId, guildId }: DeployOpt
 
 function describeDeploy(result: DeployResult): string {
   const names = result.registered.map((c) => `/${c.name}`).join(', ');
-  return result.guildId
+  const registered = result.guildId
     ? `Registered ${result.registered.length} commands (${names}) in server ${result.guildId}: they are available there now.`
     : `Registered ${result.registered.length} commands (${names}) globally for application ${result.applicationId}: Discord can take up to an hour to show changes in every server.`;
+  return `${registered}\n\n${invitation(result.applicationId, result.guildId ?? undefined)}`;
 }
 
-function explainDeployError(error: unknown, guildId: string | undefined): string {
+function invitation(applicationId: string, guildId: string | undefined): string {
+  return `Invite the bot (${describeInvite()}):\n${inviteUrl(applicationId, guildId)}`;
+}
+
+function explainDeployError(error: unknown, guildId: string | undefined, applicationId: string | undefined): string {
   const status = (error as { status?: number }).status;
   const code = (error as { code?: number | string }).code;
   if (status === 403 || code === 50001) {
-    return `Discord refused to register commands${guildId ? ` in server ${guildId}` : ''} (missing access): invite the bot to that server with the scopes "bot applications.commands", or check DISCORD_GUILD_ID.`;
+    const fix = applicationId ? `\n\n${invitation(applicationId, guildId)}` : '';
+    return `Discord refused to register commands${guildId ? ` in server ${guildId}` : ''} (missing access): invite the bot to that server with the scopes "bot applications.commands", or check DISCORD_GUILD_ID.${fix}`;
   }
   if (code === 10002) return 'Discord does not know DISCORD_APPLICATION_ID: check it, or unset it to use the token\'s application.';
   return `could not register the commands: ${(error as Error).message}`;
 }
 
-export async function main(): Promise<number> {
+export const USAGE = `Usage: npm run deploy-commands
+
+Registers the slash commands: in DISCORD_GUILD_ID when set (instant, for development),
+globally otherwise (up to an hour to appear). Then prints the link that invites the bot
+with the scopes and permissions it needs. Settings come from the environment or .env.`;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseScriptArgs(argv, USAGE, {});
+  if (typeof args === 'number') return args;
   const settings = settingsWithToken(() => parseConfig(discordSchema), 'npm run deploy-commands');
   if (typeof settings === 'number') return settings;
   const { config, token } = settings;
@@ -58,7 +74,7 @@ export async function main(): Promise<number> {
     return 0;
   } catch (error) {
     const explained = explainLoginError(error, { QA_CHANNEL_IDS: [] });
-    return reportFailure(explained?.message ?? explainDeployError(error, config.DISCORD_GUILD_ID), explained?.exitCode ?? EXIT_FAILED);
+    return reportFailure(explained?.message ?? explainDeployError(error, config.DISCORD_GUILD_ID, config.DISCORD_APPLICATION_ID), explained?.exitCode ?? EXIT_FAILED);
   }
 }
 

@@ -10,9 +10,18 @@ import { PROJECT_ROOT } from '../core/paths.js';
 import { VerbatimError } from '../core/errors.js';
 import type { IndexManifest } from '../core/index/indexStore.js';
 import { createLogger, type Logger } from '../logger.js';
+import { parseScriptArgs } from '../cli/scriptArgs.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
-export async function main(): Promise<number> {
+export const USAGE = `Usage: npm start
+
+Runs the Discord bot. It takes no arguments: every setting comes from the environment or
+.env (see .env.example), DISCORD_TOKEN first. Exit codes: 0 stopped, 1 failed, 78 the
+settings need fixing (a supervisor should not restart).`;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseScriptArgs(argv, USAGE, {});
+  if (typeof args === 'number') return args;
   const settings = settingsWithToken(loadBotConfig, 'npm start');
   if (typeof settings === 'number') return settings;
   const { config, token } = settings;

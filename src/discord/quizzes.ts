@@ -11,7 +11,7 @@
 import type { Client } from 'discord.js';
 import type { Logger } from 'pino';
 import type { StoredQuiz } from '../storage/index.js';
-import { NO_MENTIONS, NO_MENTIONS_REPLY } from './constants.js';
+import { NO_MENTIONS } from './constants.js';
 import { closedQuizMessage, quizClosedLine } from './format/quiz.js';
 import type { Scheduler } from './scheduler.js';
 import type { BotDeps } from './types.js';
@@ -89,16 +89,17 @@ export class QuizRunner {
     const channel = await this.client.channels.fetch(quiz.channelId);
     if (!channel?.isTextBased() || !('send' in channel)) throw new Error(`channel ${quiz.channelId} cannot be written to`);
     const showDocument = this.deps.engine.documents().length > 1;
-    if (quiz.messageId) {
-      // A deleted quiz message is no reason not to post the result.
-      await channel.messages
-        .edit(quiz.messageId, { ...closedQuizMessage(quiz, answers, showDocument), allowedMentions: NO_MENTIONS })
-        .catch((err: unknown) => this.#logger.warn({ err, quizId: quiz.id, messageId: quiz.messageId }, 'could not edit the quiz message'));
-    }
-    await channel.send({
-      content: quizClosedLine(quiz, answers, showDocument),
-      allowedMentions: NO_MENTIONS_REPLY,
-      ...(quiz.messageId ? { reply: { messageReference: quiz.messageId, failIfNotExists: false } } : {}),
-    });
+    // The edited quiz shows the answer, its sentence and who got it right: a second message
+    // saying the same would be noise. One is posted only when there is no quiz to edit.
+    const edited = quiz.messageId
+      ? await channel.messages.edit(quiz.messageId, { ...closedQuizMessage(quiz, answers, showDocument), allowedMentions: NO_MENTIONS }).then(
+          () => true,
+          (err: unknown) => {
+            this.#logger.warn({ err, quizId: quiz.id, messageId: quiz.messageId }, 'could not edit the quiz message; posting the result instead');
+            return false;
+          },
+        )
+      : false;
+    if (!edited) await channel.send({ content: quizClosedLine(quiz, answers, showDocument), allowedMentions: NO_MENTIONS });
   }
 }

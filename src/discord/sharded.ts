@@ -8,13 +8,23 @@ import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import { loadBotConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { parseScriptArgs } from '../cli/scriptArgs.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
-const BOT_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
+/** Compiled (`npm start:sharded` runs dist/) or the sources through tsx (tests, `npm run dev`). */
+const COMPILED = import.meta.url.endsWith('.js');
+const BOT_ENTRY = fileURLToPath(new URL(COMPILED ? './main.js' : './main.ts', import.meta.url));
 /** Shards start in turn; each loads the model first, so allow it time. */
 const SPAWN_TIMEOUT_MS = 120_000;
 
-export async function main(): Promise<number> {
+export const USAGE = `Usage: npm run start:sharded
+
+Runs the Discord bot as one process per shard (SHARD_COUNT, default auto: Discord's
+recommendation). It takes no arguments: every setting comes from the environment or .env.`;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<number> {
+  const args = parseScriptArgs(argv, USAGE, {});
+  if (typeof args === 'number') return args;
   const settings = settingsWithToken(loadBotConfig, 'npm run start:sharded');
   if (typeof settings === 'number') return settings;
   const { config, token } = settings;
@@ -29,8 +39,9 @@ export async function main(): Promise<number> {
   }
 
   let stopping = false;
-  // Children run the TypeScript entry through tsx, as `npm start` does.
-  const manager = new ShardingManager(BOT_ENTRY, { token, totalShards, execArgv: ['--import', 'tsx'], respawn: true, mode: 'process' });
+  // Children run what the manager runs: the compiled entry, or the TypeScript one through tsx.
+  const execArgv = COMPILED ? ['--enable-source-maps'] : ['--import', 'tsx'];
+  const manager = new ShardingManager(BOT_ENTRY, { token, totalShards, execArgv, respawn: true, mode: 'process' });
   manager.on('shardCreate', (shard) => {
     logger.info({ shardId: shard.id, totalShards }, 'shard starting');
     shard.on('death', (child) => {

@@ -2,9 +2,11 @@
 import { isEntryPoint } from '../entryPoint.js';
 import { ConfigError, missingTokenHelp, type BotConfig } from '../config.js';
 
+import { EXIT } from '../exitCodes.js';
+
 /** sysexits.h EX_CONFIG: the settings (or the token, or the data folder) need fixing. */
-const EXIT_CONFIG = 78;
-export const EXIT_FAILED = 1;
+const EXIT_CONFIG = EXIT.config;
+export const EXIT_FAILED = EXIT.failed;
 
 /** A failure explained in one line, with the exit code it deserves. */
 export interface ExplainedFailure {

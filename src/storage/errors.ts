@@ -20,6 +20,8 @@ export type StorageErrorCode =
   /** Any other I/O or SQLite failure. */
   | 'io';
 
+import { EXIT } from '../exitCodes.js';
+
 /**
  * Exit code for a start-up that failed because of storage: EX_CONFIG from sysexits.h.
  * Restarting cannot fix a corrupt or unwritable file, so the bot's entry point should print
@@ -27,7 +29,7 @@ export type StorageErrorCode =
  * (systemd: `RestartPreventExitStatus=78`). That is what turns a bad file into one clear
  * log line instead of a crash loop.
  */
-export const STORAGE_EXIT_CODE = 78;
+export const STORAGE_EXIT_CODE = EXIT.config;
 
 export class StorageError extends Error {
   override readonly name = 'StorageError';

@@ -125,7 +125,14 @@ describe('npm run deploy-commands', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const names = ['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'report', 'reindex'];
-    expect(run.stdout.trim()).toBe(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) in server ${discord.guild.id}: they are available there now.`);
+    const [registered, , invite, url] = run.stdout.trim().split('\n');
+    expect(registered).toBe(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) in server ${discord.guild.id}: they are available there now.`);
+    expect(invite).toBe('Invite the bot (scopes bot, applications.commands; permissions View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History (274877991936)):');
+    // 274877991936 = ViewChannel 1<<10 | SendMessages 1<<11 | EmbedLinks 1<<14 | ReadMessageHistory 1<<16 | SendMessagesInThreads 1<<38
+    expect(1024 + 2048 + 16384 + 65536 + 2 ** 38).toBe(274877991936);
+    const link = new URL(url!);
+    expect(link.origin + link.pathname).toBe('https://discord.com/oauth2/authorize');
+    expect(Object.fromEntries(link.searchParams)).toEqual({ client_id: discord.applicationId, scope: 'bot applications.commands', permissions: '274877991936', guild_id: discord.guild.id });
     expect(discord.commands.map((c) => [c.name, c.guild_id])).toEqual(names.map((n) => [n, discord!.guild.id]));
   });
 

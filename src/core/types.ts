@@ -119,6 +119,21 @@ export interface Answer {
   closestSections?: Array<{ document: string; documentId: string; section: SectionRef }>;
   /** When not answered: why, in a sentence or two a person can read ("The document doesn't seem to answer that. It never mentions …"). */
   reason?: string;
+  /**
+   * What the decision to answer rested on, when it came to the refusal rule: its `score`
+   * (answered when >= 0) and the signals it weighs (see retrieve/calibrate).
+   */
+  confidence?: RefusalSignals & { score: number };
+}
+
+/** The refusal rule's inputs, each measured against this corpus (see retrieve/calibrate). */
+export interface RefusalSignals {
+  /** Best chunk's similarity to the question, in robust standard deviations above what off-topic questions score. */
+  chunkZ: number;
+  /** The same for the best single sentence among the candidates. */
+  sentenceZ: number;
+  /** Share of the question's content words the corpus uses, or has a close word for (0-1). */
+  coverage: number;
 }
 
 /** A section as listed in a table of contents. */

@@ -6,7 +6,7 @@ import type { Answer, AskOptions, Passage } from '../types.js';
 import { VerbatimError } from '../errors.js';
 import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
 import { analyseQuestion } from '../retrieve/analyseQuestion.js';
-import { answers } from '../retrieve/calibrate.js';
+import { refusalScore, zScores } from '../retrieve/calibrate.js';
 import { sectionOf, type SearchState } from '../retrieve/searchState.js';
 import { findChunks, type ChunkHit, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
 import { answerTypeRequired, givesAnswerType } from '../retrieve/answerType.js';
@@ -64,9 +64,14 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   if (lacksRequiredType) {
     return refusal(state, question, search.hits, `None of the passages closest to it gives ${analysis.expects === 'date' ? 'a date' : 'a number'}.`);
   }
-  if (search.hits.length === 0 || !answers(search.bestSimilarity, analysis.coverage, calibration)) return refusal(state, question, search.hits);
+  if (search.hits.length === 0) return refusal(state, question, search.hits);
 
   const vectors = await deps.sentenceVectors([...new Set(candidateSentences)]);
+  let bestSentence = -1;
+  for (const v of vectors.values()) bestSentence = Math.max(bestSentence, dot(v, queryVector));
+  const signals = { ...zScores(search.bestSimilarity, bestSentence, calibration), coverage: analysis.coverage };
+  const confidence = { score: refusalScore(signals), ...signals };
+  if (confidence.score < 0) return { ...refusal(state, question, search.hits), confidence };
   // Map cosine onto [0, 1] where 0 is what unrelated text scores with this model and corpus.
   const floor = calibration.offTopicMean;
   const similarity = (i: number) => {
@@ -78,7 +83,7 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   const quotes = chooseQuotes(state, analysis, search.hits, similarity, offset + top, quoteOptions);
   const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight + quoteOptions.titleWeight;
   const passages: Passage[] = quotes.slice(offset).map((q) => passageFromSentences(state, q.first, q.last, q.score / maxScore));
-  return { question, answered: true, passages };
+  return { question, answered: true, passages, confidence };
 }
 
 /** "The document doesn't seem to answer that" (and `why`, when known), with the sections that came closest. */

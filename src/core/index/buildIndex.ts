@@ -63,7 +63,10 @@ export async function buildIndex(
   const sentenceFrequency = sentenceFrequencies(sentences);
 
   const probes = await embedder.embed([...OFF_TOPIC_PROBES], 'query');
-  const calibration = calibrate(probes.map((p) => vectors.search(p, 1)[0]?.similarity ?? 0));
+  const calibration = calibrate(
+    probes.map((p) => vectors.search(p, 1)[0]?.similarity ?? 0),
+    probes.map((p) => bestRow(sentenceVectors, embedder.dimension, p)),
+  );
   options.onProgress?.({ phase: 'calibrating', done: 1, total: 1 });
 
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
@@ -119,6 +122,17 @@ async function embedPassages(texts: string[], embedder: Embedder, cache: Embeddi
 }
 
 const EMPTY = new Float32Array(0);
+
+/** Highest dot product of `v` with any row of `rows` (brute force: a few dozen probes at build time). */
+function bestRow(rows: Float32Array, dimension: number, v: Float32Array): number {
+  let best = -1;
+  for (let offset = 0; offset < rows.length; offset += dimension) {
+    let s = 0;
+    for (let d = 0; d < dimension; d++) s += rows[offset + d]! * v[d]!;
+    if (s > best) best = s;
+  }
+  return best;
+}
 
 /**
  * The corpus vocabulary's word vectors, looked up in the word table (no model inference).

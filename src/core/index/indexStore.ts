@@ -23,13 +23,16 @@ import { checkChunks, checkDocuments, checkHnswHeader, checksumOf, IndexFault, i
  * (text/terms.ts: stored term frequencies must match the terms computed at answer time)
  * makes of a corpus; an index of another version is rebuilt.
  */
-export const INDEX_FORMAT_VERSION = 6;
+export const INDEX_FORMAT_VERSION = 7;
 export const MANIFEST_FILE = 'manifest.json';
 
 export interface Calibration {
   /** Median and robust spread of the best dense similarity of off-topic probe questions against this corpus. */
   offTopicMean: number;
   offTopicStd: number;
+  /** The same for the best single sentence: sentence-level similarity lives on its own scale. */
+  sentenceMean: number;
+  sentenceStd: number;
 }
 
 export interface IndexManifest {

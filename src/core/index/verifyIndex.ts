@@ -49,7 +49,7 @@ export const manifestSchema = z
     corpus: z.object({ hash: z.string(), documents: z.array(z.object({ id: z.string(), title: z.string() }).passthrough()) }).passthrough(),
     chunker: z.object({ maxTokens: count, overlapSentences: count }).passthrough(),
     counts: z.object({ documents: count, sections: count, sentences: count, chunks: count }).passthrough(),
-    calibration: z.object({ offTopicMean: finite, offTopicStd: finite }).passthrough(),
+    calibration: z.object({ offTopicMean: finite, offTopicStd: finite.positive(), sentenceMean: finite, sentenceStd: finite.positive() }).passthrough(),
     files: z.object({ vectors: fileName, chunks: fileName, lexical: fileName, vocabulary: fileName, wordVectors: fileName, sentenceVectors: fileName, documents: fileName, sentenceFrequency: fileName }),
     checksums: z.record(fileName, z.object({ size: count, sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
     checksum: z.string().regex(/^[0-9a-f]{64}$/),

@@ -7,6 +7,7 @@
  * probes that happen to be on-topic for some corpus from moving the threshold much.
  */
 import type { Calibration } from '../index/indexStore.js';
+import type { RefusalSignals } from '../types.js';
 
 /**
  * Questions no ordinary document answers; their best scores model "unrelated". None of them
@@ -48,27 +49,41 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
 ];
 
 /**
- * Whether the document answers at all. Two signals, each weak alone: how far the question's
- * best chunk stands above what the off-topic probes score against this corpus (in robust
- * standard deviations, so the same rule holds for any model and corpus), and how much of
- * the question's wording the corpus covers (see analyseQuestion). A near-miss question
- * ("How many troops…") scores high on the first and lower on the second; a paraphrase the
- * other way round. One rule for every corpus, fitted on the evaluation sets.
+ * Whether the document answers at all: a linear rule over signals that are each relative to
+ * this corpus and model (robust z-scores against the off-topic probes), so one rule serves
+ * every corpus. The chunk's and the best sentence's similarity say whether a passage is about
+ * the question; coverage says whether the corpus has words for all of it (a near miss, "How
+ * many troops…", scores well on the first two and poorly on the third). The weights were
+ * fitted with `npm run fit-refusal` on the tuning sets only (never the held-out ones).
  */
-export const REFUSAL_RULE = { coverageWeight: 3, threshold: 3.5 } as const;
+export const REFUSAL_RULE = { bias: -3.5, chunkZ: 0.5, sentenceZ: 0.5, coverage: 3 } as const;
 
-export function answers(bestSimilarity: number, coverage: number, calibration: Calibration): boolean {
-  const z = (bestSimilarity - calibration.offTopicMean) / calibration.offTopicStd;
-  return z + REFUSAL_RULE.coverageWeight * coverage >= REFUSAL_RULE.threshold;
+export function refusalScore(signals: RefusalSignals, rule: { bias: number; chunkZ: number; sentenceZ: number; coverage: number } = REFUSAL_RULE): number {
+  return rule.bias + rule.chunkZ * signals.chunkZ + rule.sentenceZ * signals.sentenceZ + rule.coverage * signals.coverage;
 }
 
-export function calibrate(bestScores: readonly number[]): Calibration {
-  const sorted = [...bestScores].sort((a, b) => a - b);
+/** Robust z-scores of a question's best chunk and sentence similarity against this corpus's off-topic probes. */
+export function zScores(bestChunk: number, bestSentence: number, calibration: Calibration): Pick<RefusalSignals, 'chunkZ' | 'sentenceZ'> {
+  return {
+    chunkZ: (bestChunk - calibration.offTopicMean) / calibration.offTopicStd,
+    sentenceZ: (bestSentence - calibration.sentenceMean) / calibration.sentenceStd,
+  };
+}
+
+/** Median and robust spread (1.4826 × MAD) of the probes' best scores, chunk and sentence level. */
+export function calibrate(bestChunkScores: readonly number[], bestSentenceScores: readonly number[]): Calibration {
+  const chunk = robust(bestChunkScores);
+  const sentence = robust(bestSentenceScores);
+  return { offTopicMean: chunk.median, offTopicStd: chunk.std, sentenceMean: sentence.median, sentenceStd: sentence.std };
+}
+
+function robust(scores: readonly number[]): { median: number; std: number } {
+  const sorted = [...scores].sort((a, b) => a - b);
   const median = quantile(sorted, 0.5);
   const deviations = sorted.map((s) => Math.abs(s - median)).sort((a, b) => a - b);
   // 1.4826 * MAD estimates the standard deviation of normally distributed scores.
   const std = Math.max(1.4826 * quantile(deviations, 0.5), 0.01);
-  return { offTopicMean: median, offTopicStd: std };
+  return { median, std };
 }
 
 function quantile(sorted: readonly number[], q: number): number {

@@ -13,6 +13,7 @@ import { parseScriptArgs } from '../src/cli/scriptArgs.js';
 import { buildProblem } from './buildStamp.mjs';
 import { Verbatim } from '../src/core/engine.js';
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/core/paths.js';
+import { engineOptionsFrom, loadEngineConfig } from '../src/config.js';
 
 const USAGE = `Usage: npm run bench -- [--json]
 
@@ -62,7 +63,7 @@ async function phase(name: string, corpus: string, indexDir: string): Promise<Ph
     // The index folder is new and empty (see main), so this is a full build.
     const loadStart = performance.now();
     const { loadEmbedder } = await import('../src/core/embed/loadEmbedder.js');
-    const embedder = await loadEmbedder({ model: 'glove-sif-100d' });
+    const embedder = await loadEmbedder(configured().embedder);
     const modelLoadMs = performance.now() - loadStart;
     await embedder.dispose();
     const buildStart = performance.now();
@@ -71,7 +72,7 @@ async function phase(name: string, corpus: string, indexDir: string): Promise<Ph
     const capture = (fields: object, msg?: string) => {
       if (msg === 'parsed the corpus in a child process') parserPeakRssMB = (fields as { peakRssMB: number }).peakRssMB;
     };
-    const built = await Verbatim.open({ corpus, indexDir, rebuild: 'always', logger: { debug() {}, info: capture, warn() {}, error() {} } });
+    const built = await Verbatim.open({ ...configured(), corpus, indexDir, rebuild: 'always', logger: { debug() {}, info: capture, warn() {}, error() {} } });
     const buildMs = performance.now() - buildStart;
     const m = built.manifest;
     await built.close();
@@ -79,7 +80,7 @@ async function phase(name: string, corpus: string, indexDir: string): Promise<Ph
   }
   // 'query': cold start to the first answer, then warm latency.
   const questions = corpus === NODE_DOCS ? NODE_QUESTIONS : (JSON.parse(fs.readFileSync(SEED_QUESTIONS, 'utf8')) as Array<{ question: string }>).map((q) => q.question);
-  const engine = await Verbatim.open({ corpus, indexDir, rebuild: 'never' });
+  const engine = await Verbatim.open({ ...configured(), corpus, indexDir, rebuild: 'never' });
   await engine.ask(questions[0]!);
   const coldStartMs = process.uptime() * 1000;
   for (const q of questions) await engine.ask(q); // warm-up: JIT, caches
@@ -94,6 +95,11 @@ async function phase(name: string, corpus: string, indexDir: string): Promise<Ph
   times.sort((a, b) => a - b);
   await engine.close();
   return { coldStartMs, queries: times.length, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), peakRssMB: process.resourceUsage().maxRSS / 1024 };
+}
+
+/** The engine as the environment configures it (EMBEDDING_MODEL…), like every command. */
+function configured() {
+  return engineOptionsFrom(loadEngineConfig());
 }
 
 function runChild(name: string, corpus: string, indexDir: string): PhaseResult {
@@ -157,7 +163,7 @@ async function main(): Promise<number> {
     console.log(JSON.stringify({ ...results, startup }, null, 2));
     return 0;
   }
-  console.log(`Verbatim benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}\n`);
+  console.log(`Verbatim benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, model ${configured().embedder.model}\n`);
   console.log('corpus          docs  chunks  model load  build (s)  chunks/s  build RSS  parser RSS  cold start  warm p50  warm p95  query RSS');
   for (const [name, r] of Object.entries(results)) {
     console.log(
@@ -166,7 +172,7 @@ async function main(): Promise<number> {
   }
   console.log(`\n\`npm run ask\` end to end (npm + tsx + model + answer): ${fmt(results.seed!.askCommandMs, 0)} ms`);
   console.log(`The same answer, process start to exit (median of ${STARTUP_RUNS}): through tsx ${fmt(startup.tsxMs, 0)} ms, compiled (dist/) ${fmt(startup.compiledMs, 0)} ms.`);
-  console.log('Goals: warm p50 <= 2 ms (seed), <= 10 ms (large); large build >= 600 chunks/s at <= 400 MB; cold start <= 1.5 s.');
+  console.log('Goals: warm p50 <= 15 ms on the seed including the query embedding; cold start to the first answer <= 2 s.');
   console.log('The parser process runs while the building process has the model loaded: together they briefly hold about the sum of the two.');
   return 0;
 }

@@ -10,6 +10,7 @@ import { refusalScore, zScores } from '../retrieve/calibrate.js';
 import { sectionOf, type SearchState } from '../retrieve/searchState.js';
 import { findChunks, type ChunkHit, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
 import { answerTypeRequired, givesAnswerType } from '../retrieve/answerType.js';
+import { notAQuestion } from '../retrieve/questionForm.js';
 import { chooseQuotes, DEFAULT_QUOTES, type QuoteOptions } from './chooseQuotes.js';
 import { passageFromSentences } from './makePassage.js';
 import { dot } from '../index/vectorIndex.js';
@@ -56,6 +57,8 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   // answered by them, however well their words match (see retrieve/answerType).
   const lacksRequiredType =
     analysis.expects !== null && answerTypeRequired(analysis.expects) && !candidateSentences.some((i) => givesAnswerType(state.sentences[i]!.text, analysis.expects!));
+  const notQuestion = notAQuestion(question);
+  if (notQuestion) return refusal(state, question, search.hits, notQuestion);
   if (analysis.unknownNames.length > 0) {
     // Names come from the user: a few, kept short, so the reason stays a sentence.
     const names = analysis.unknownNames.slice(0, 3).map((n) => `“${n.length > 60 ? `${n.slice(0, 59)}…` : n}”`);

@@ -43,12 +43,12 @@ export interface QuoteOptions {
 }
 
 export const DEFAULT_QUOTES: QuoteOptions = {
-  chunks: 8,
+  chunks: 12,
   maxSentences: 3,
   coverageWeight: 1,
-  meaningWeight: 0.6,
+  meaningWeight: 1.2,
   chunkWeight: 0.1,
-  softMatchFloor: 0.6,
+  softMatchFloor: 0.4,
   lengthPenalty: 0.08,
   leadInPenalty: 0.25,
   codePenalty: 0.3,

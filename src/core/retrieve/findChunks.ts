@@ -16,7 +16,7 @@ export interface FusionOptions {
 }
 
 /** Chosen on the evaluation sets (`npm run eval`). */
-export const DEFAULT_FUSION: FusionOptions = { depth: 40, rrfK: 5, lexicalWeight: 1, denseWeight: 1 };
+export const DEFAULT_FUSION: FusionOptions = { depth: 40, rrfK: 20, lexicalWeight: 1, denseWeight: 1 };
 
 export interface ChunkHit {
   chunk: number;

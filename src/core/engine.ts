@@ -9,6 +9,7 @@ import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, Qu
 import { VerbatimError } from './errors.js';
 import type { Embedder, EmbedderOptions } from './embed/loadEmbedder.js';
 import { modelFingerprint, resolveModel, type ModelFiles } from './embed/modelFolder.js';
+import { effectiveProfile, type ModelProfile } from './embed/modelProfile.js';
 import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
@@ -82,7 +83,12 @@ export class Verbatim implements VerbatimEngine {
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
       const corpus = await readCorpusFiles(resolved.corpus, logger);
-      const model: ModelHandle = { model: embedderOptions.model, fingerprint: (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint, load: () => loading };
+      const model: ModelHandle = {
+        model: embedderOptions.model,
+        fingerprint: (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint,
+        profile: () => effectiveProfile(embedderOptions.model, resolveModel(embedderOptions).folder, embedderOptions),
+        load: () => loading,
+      };
       const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger);
       return new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
     } catch (error) {
@@ -183,7 +189,7 @@ export class Verbatim implements VerbatimEngine {
         if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
-        const model: ModelHandle = { model: this.embedder.model, fingerprint: () => this.embedder.fingerprint()?.fingerprint, load: async () => this.embedder };
+        const model: ModelHandle = { model: this.embedder.model, fingerprint: () => this.embedder.fingerprint()?.fingerprint, profile: () => this.embedder.profile, load: async () => this.embedder };
         const { state } = await loadOrBuild(corpus, model, { ...this.options, rebuild: 'always' }, this.logger);
         this.state = state;
         return { changed: true, manifest: state.manifest, ms: performance.now() - started };
@@ -228,6 +234,8 @@ interface ModelHandle {
   model: string;
   /** `known`: the files as an index's manifest recorded them, so unchanged ones are not read again. */
   fingerprint(known?: ModelFiles): string | undefined;
+  /** The profile the model will embed with (embed/modelProfile), read without loading it. */
+  profile(): ModelProfile;
   load(): Promise<Embedder>;
 }
 
@@ -254,7 +262,7 @@ async function loadOrBuild(
     if (!manifest) {
       problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
     } else {
-      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedding.model, modelFingerprint: embedding.fingerprint(manifest.model.files), chunker: options.chunker });
+      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedding.model, modelFingerprint: embedding.fingerprint(manifest.model.files), modelProfile: embedding.profile(), chunker: options.chunker });
       if (stale) {
         problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
       } else {

@@ -202,6 +202,21 @@ describe('index lifecycle', () => {
     await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/some-other-model/) });
   });
 
+  it('notices a changed model profile (prefixes, pooling) with the same model files, and records the profile', async () => {
+    expect(engine.manifest.model.profile).toMatchObject({ kind: 'encoder', pooling: 'mean', queryPrefix: '', passagePrefix: '' });
+    const own = tempCorpus();
+    fs.mkdirSync(own.indexDir, { recursive: true });
+    for (const f of fs.readdirSync(dirs.indexDir)) fs.copyFileSync(path.join(dirs.indexDir, f), path.join(own.indexDir, f));
+    const same = await Verbatim.open({ ...own, rebuild: 'never' });
+    await same.close();
+    await expect(Verbatim.open({ ...own, rebuild: 'never', embedder: { queryPrefix: 'query: ' } })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/profile of model/) });
+    // An index from before profiles were recorded is rebuilt too.
+    const manifest = JSON.parse(fs.readFileSync(path.join(own.indexDir, MANIFEST_FILE), 'utf8'));
+    delete manifest.model.profile;
+    fs.writeFileSync(path.join(own.indexDir, MANIFEST_FILE), JSON.stringify(manifest));
+    await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/does not record the profile/) });
+  });
+
   it('notices a model regenerated under the same name, and reuses the index while the files stay', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-model-'));
     const model = path.join(root, 'glove-sif-100d');

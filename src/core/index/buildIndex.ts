@@ -62,7 +62,7 @@ export async function buildIndex(
 
   const manifest = writeIndex(options.dir, {
     manifest: {
-      model: { name: embedder.model, dimension: embedder.dimension, ...embedder.fingerprint() },
+      model: { name: embedder.model, dimension: embedder.dimension, ...embedder.fingerprint(), profile: embedder.profile },
       corpus: { hash: options.corpusHash, documents: documents.map((d) => ({ id: d.id, title: d.title })) },
       chunker: options.chunker,
       counts: { documents: documents.length, sections: documents.reduce((n, d) => n + d.sections.length, 0), sentences: sentences.length, chunks: chunks.length },

@@ -16,6 +16,7 @@ import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 import type { ModelFiles } from '../embed/modelFolder.js';
+import { sameProfile, type ModelProfile } from '../embed/modelProfile.js';
 
 /**
  * Bumped whenever the files' shape changes, or what parsing or the term analyser
@@ -35,8 +36,11 @@ export interface IndexManifest {
   formatVersion: number;
   buildId: string;
   createdAt: string;
-  /** `fingerprint` and `files`: what the model's files held when the index was built (see embed/modelFolder). */
-  model: { name: string; dimension: number; fingerprint?: string; files?: ModelFiles };
+  /**
+   * `fingerprint` and `files`: what the model's files held when the index was built (see
+   * embed/modelFolder). `profile`: pooling, prefixes and token limit in force (embed/modelProfile).
+   */
+  model: { name: string; dimension: number; fingerprint?: string; files?: ModelFiles; profile?: ModelProfile };
   corpus: { hash: string; documents: Array<{ id: string; title: string }> };
   chunker: ChunkerOptions;
   counts: { documents: number; sections: number; sentences: number; chunks: number };
@@ -189,12 +193,16 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
 }
 
 /** Why an index no longer matches the corpus and settings, or null when it does. */
-export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; modelFingerprint: string | undefined; chunker: ChunkerOptions }): string | null {
+export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; modelFingerprint: string | undefined; modelProfile?: ModelProfile; chunker: ChunkerOptions }): string | null {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `it was written in format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
   if (manifest.model.name !== expected.model) return `it was built with model "${manifest.model.name}", the configured model is "${expected.model}"`;
   // A model not on disk yet (to be downloaded) may not be the one the index was built with either.
   if (manifest.model.fingerprint !== expected.modelFingerprint) {
     return manifest.model.fingerprint ? `the files of model "${expected.model}" changed since it was built` : `it does not record which files of model "${expected.model}" built it`;
+  }
+  // Same files, other vectors: a prefix or the pooling set another way (options, or a profile-less model's defaults).
+  if (expected.modelProfile && !sameProfile(manifest.model.profile, expected.modelProfile)) {
+    return manifest.model.profile ? `the profile of model "${expected.model}" (pooling, prefixes, token limit) changed since it was built` : `it does not record the profile (pooling, prefixes) of model "${expected.model}"`;
   }
   if (manifest.corpus.hash !== expected.corpusHash) return 'the corpus changed since it was built';
   if (manifest.chunker.maxTokens !== expected.chunker.maxTokens || manifest.chunker.overlapSentences !== expected.chunker.overlapSentences) return 'the chunker settings changed';

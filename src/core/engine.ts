@@ -9,6 +9,7 @@ import type { Answer, AskOptions, Logger, Passage, ProgressHook, QuizOptions, Qu
 import { VerbatimError } from './errors.js';
 import type { Embedder, EmbedderOptions } from './embed/loadEmbedder.js';
 import { modelFingerprint, resolveModel, type ModelFiles } from './embed/modelFolder.js';
+import { effectiveProfile, type ModelProfile } from './embed/modelProfile.js';
 import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
@@ -90,7 +91,12 @@ export class Verbatim implements VerbatimEngine {
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
       const corpus = await readCorpusFiles(resolved.corpus, logger);
-      const model: ModelHandle = { model: embedderOptions.model, fingerprint: (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint, load: () => loading };
+      const model: ModelHandle = {
+        model: embedderOptions.model,
+        fingerprint: (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint,
+        profile: () => effectiveProfile(embedderOptions.model, resolveModel(embedderOptions).folder, embedderOptions),
+        load: () => loading,
+      };
       const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger);
       const engine = new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
       engine.sources.set(state, sourceTexts(corpus.files));
@@ -197,7 +203,7 @@ export class Verbatim implements VerbatimEngine {
         if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
-        const model: ModelHandle = { model: this.embedder.model, fingerprint: () => this.embedder.fingerprint()?.fingerprint, load: async () => this.embedder };
+        const model: ModelHandle = { model: this.embedder.model, fingerprint: () => this.embedder.fingerprint()?.fingerprint, profile: () => this.embedder.profile, load: async () => this.embedder };
         const { state } = await loadOrBuild(corpus, model, { ...this.options, rebuild: 'always' }, this.logger);
         this.sources.set(state, sourceTexts(corpus.files));
         this.state = state;
@@ -285,6 +291,8 @@ interface ModelHandle {
   model: string;
   /** `known`: the files as an index's manifest recorded them, so unchanged ones are not read again. */
   fingerprint(known?: ModelFiles): string | undefined;
+  /** The profile the model will embed with (embed/modelProfile), read without loading it. */
+  profile(): ModelProfile;
   load(): Promise<Embedder>;
 }
 
@@ -305,7 +313,7 @@ async function loadOrBuild(
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     progress({ phase: 'parsing', done: corpus.files.length, total: corpus.files.length });
     const embedder = await embedding.load();
-    const cache = EmbeddingCache.open(options.indexDir, `${embedder.model}:${embedder.fingerprint()?.fingerprint ?? 'remote'}`, embedder.dimension, logger);
+    const cache = EmbeddingCache.open(options.indexDir, `${embedder.model}:${embedder.fingerprint()?.fingerprint ?? 'remote'}:${JSON.stringify(embedder.profile)}`, embedder.dimension, logger);
     const built = await buildIndex(documents, embedder, { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, words: wordTable(options.wordVectors), cache, onProgress: progress });
     logger.info({ chunks: built.chunks.length, sentences: built.sentences.length, reusedEmbeddings: cache.reused }, 'index built');
     return { state: makeSearchState({ documents, ...built }), rebuiltBecause: why };
@@ -318,7 +326,7 @@ async function loadOrBuild(
     if (!manifest) {
       problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
     } else {
-      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedding.model, modelFingerprint: embedding.fingerprint(manifest.model.files), words: wordTable(options.wordVectors)?.id ?? null, chunker: options.chunker });
+      const stale = staleReason(manifest, { corpusHash: corpus.hash, model: embedding.model, modelFingerprint: embedding.fingerprint(manifest.model.files), modelProfile: embedding.profile(), words: wordTable(options.wordVectors)?.id ?? null, chunker: options.chunker });
       if (stale) {
         problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
       } else {

@@ -8,7 +8,7 @@ export const DEFAULT_INDEX_DIR = path.join(PROJECT_ROOT, 'embeddings');
 export const BUNDLED_MODELS_DIR = path.join(PROJECT_ROOT, 'models');
 /** Where downloaded models and indexes of other corpora (`--doc`, `--corpus`) are cached. */
 export const DEFAULT_CACHE_DIR = path.join(PROJECT_ROOT, '.cache');
-/** The model that ships with the project (see models/glove-sif-100d/README.md). */
-export const BUNDLED_MODEL = 'glove-sif-100d';
+/** The sentence encoder that ships with the project and is used unless EMBEDDING_MODEL says otherwise (see models/all-minilm-l6-v2/README.md). */
+export const BUNDLED_MODEL = 'all-minilm-l6-v2';
 /** The word-vector table behind word-level meaning (see core/words/wordVectors). */
 export const BUNDLED_WORD_VECTORS = path.join(BUNDLED_MODELS_DIR, 'glove-words-100d');

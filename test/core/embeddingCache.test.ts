@@ -89,7 +89,8 @@ describe('sentence vectors', () => {
       const row = index.sentenceVectors.subarray(i * dim, (i + 1) * dim);
       let cos = 0;
       for (let d = 0; d < dim; d++) cos += row[d]! * expected[j]![d]!;
-      expect(cos).toBeGreaterThan(0.9999);
+      // Not identical: int8 dynamic quantisation picks its activation range per batch.
+      expect(cos).toBeGreaterThan(0.99);
     });
     await embedder.dispose();
   });

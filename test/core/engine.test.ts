@@ -11,10 +11,10 @@ import { foldWhitespace } from '../../src/core/answer/makePassage.js';
 import { MANIFEST_FILE, OLD_BUILD_GRACE_MS, readManifest } from '../../src/core/index/indexStore.js';
 import { manifestChecksum } from '../../src/core/index/verifyIndex.js';
 import { seedText, tempCorpus } from './helpers.js';
-import { BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
+import { BUNDLED_MODEL, BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
 import { EMBEDDING_CACHE_FILE } from '../../src/core/embed/embeddingCache.js';
 
-const BUNDLED_MODEL_DIR = path.join(BUNDLED_MODELS_DIR, 'glove-sif-100d');
+const BUNDLED_MODEL_DIR = path.join(BUNDLED_MODELS_DIR, BUNDLED_MODEL);
 
 let engine: Verbatim;
 let dirs: { corpus: string; indexDir: string };
@@ -206,9 +206,24 @@ describe('index lifecycle', () => {
     await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/some-other-model/) });
   });
 
+  it('notices a changed model profile (prefixes, pooling) with the same model files, and records the profile', async () => {
+    expect(engine.manifest.model.profile).toMatchObject({ kind: 'encoder', pooling: 'mean', queryPrefix: '', passagePrefix: '' });
+    const own = tempCorpus();
+    fs.mkdirSync(own.indexDir, { recursive: true });
+    for (const f of fs.readdirSync(dirs.indexDir)) fs.copyFileSync(path.join(dirs.indexDir, f), path.join(own.indexDir, f));
+    const same = await Verbatim.open({ ...own, rebuild: 'never' });
+    await same.close();
+    await expect(Verbatim.open({ ...own, rebuild: 'never', embedder: { queryPrefix: 'query: ' } })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/profile of model/) });
+    // An index from before profiles were recorded is rebuilt too.
+    const manifest = JSON.parse(fs.readFileSync(path.join(own.indexDir, MANIFEST_FILE), 'utf8'));
+    delete manifest.model.profile;
+    fs.writeFileSync(path.join(own.indexDir, MANIFEST_FILE), JSON.stringify({ ...manifest, checksum: manifestChecksum(manifest) }, null, 2));
+    await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/does not record the profile/) });
+  });
+
   it('notices a model regenerated under the same name, and reuses the index while the files stay', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-model-'));
-    const model = path.join(root, 'glove-sif-100d');
+    const model = path.join(root, BUNDLED_MODEL);
     fs.cpSync(BUNDLED_MODEL_DIR, model, { recursive: true });
     const own = { ...tempCorpus(), embedder: { model } };
     await (await Verbatim.open(own)).close();

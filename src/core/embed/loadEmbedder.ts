@@ -8,6 +8,7 @@ import path from 'node:path';
 import { env, pipeline, type FeatureExtractionPipeline } from '@xenova/transformers';
 import { VerbatimError } from '../errors.js';
 import { modelFingerprint, resolveModel, type ModelFingerprint } from './modelFolder.js';
+import { effectiveProfile, type ModelProfile } from './modelProfile.js';
 
 export interface EmbedderOptions {
   /** A model folder (absolute or relative path) or a model id such as `Xenova/bge-small-en-v1.5`. */
@@ -20,9 +21,9 @@ export interface EmbedderOptions {
   remoteHost?: string;
   /** Folder of local models looked up by id (default the repository's `models/`). */
   localModelPath?: string;
-  /** Text put before every question, for models trained with one (bge, e5). Detected from the id when unset. */
+  /** Text put before every question, for models trained with one (bge, e5). From the model's profile when unset. */
   queryPrefix?: string;
-  /** Text put before every passage (e5 models). */
+  /** Text put before every passage (e5 models). From the model's profile when unset. */
   passagePrefix?: string;
   /** Texts per inference call while indexing. */
   batchSize?: number;
@@ -34,19 +35,16 @@ export interface Embedder {
   /** What the model's files hold (see modelFingerprint), for index manifests. Reads them all: call it when building. */
   fingerprint(): ModelFingerprint | undefined;
   readonly dimension: number;
+  /**
+   * Pooling, normalisation, prefixes and token limit in force (the model folder's profile.json,
+   * or its family's defaults, with the prefixes of the options on top); recorded in index manifests.
+   */
+  readonly profile: ModelProfile;
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
   /** Model tokens in a text (special tokens excluded), with the model's own tokenizer. */
   countTokens(text: string): number;
   dispose(): Promise<void>;
-}
-
-/** Prefixes the model cards of common retrieval models ask for. */
-function knownPrefixes(model: string): { query: string; passage: string } {
-  const id = model.toLowerCase();
-  if (/bge-.*-en/.test(id)) return { query: 'Represent this sentence for searching relevant passages: ', passage: '' };
-  if (/(^|\/)(multilingual-)?e5-/.test(id)) return { query: 'query: ', passage: 'passage: ' };
-  return { query: '', passage: '' };
 }
 
 export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
@@ -59,6 +57,12 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
   env.cacheDir = cacheDir;
   if (options.remoteHost) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : options.remoteHost + '/';
 
+  // Read before loading: a reranker or a broken profile should fail fast, with its own message.
+  const profile = effectiveProfile(options.model, resolved.folder, options);
+  if (profile.kind !== 'encoder') {
+    throw new VerbatimError('MODEL_LOAD_FAILED', `"${options.model}" is a ${profile.kind} (its profile.json says so), not a sentence encoder: it cannot embed texts. Use it as a reranker, and an encoder such as all-minilm-l6-v2 for EMBEDDING_MODEL.`);
+  }
+
   let extractor: FeatureExtractionPipeline;
   try {
     extractor = (await pipeline('feature-extraction', resolved.id, { quantized: resolved.quantized })) as FeatureExtractionPipeline;
@@ -66,17 +70,20 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     throw new VerbatimError('MODEL_LOAD_FAILED', `Could not load embedding model "${options.model}": ${(error as Error).message}`, { cause: error });
   }
 
-  const prefixes = knownPrefixes(options.model);
-  const queryPrefix = options.queryPrefix ?? prefixes.query;
-  const passagePrefix = options.passagePrefix ?? prefixes.passage;
+  // A model downloaded just now has its files (maybe a profile.json) only after loading.
+  const loadedProfile = resolved.folder ? profile : effectiveProfile(options.model, resolveModel(options).folder, options);
+  const { queryPrefix, passagePrefix } = loadedProfile;
   const batchSize = options.batchSize ?? 32;
   const tokenizer = extractor.tokenizer;
+  // The profile's token limit, through the tokenizer's own: passing `max_length` to the call
+  // instead would also pad every text to that length (transformers.js v2), a 20x slower query.
+  if (loadedProfile.maxTokens) tokenizer.model_max_length = Math.min(tokenizer.model_max_length ?? Infinity, loadedProfile.maxTokens);
 
   /**
-   * Tokenize, run the model, then mean-pool and normalise here rather than with the
-   * pipeline's `pooling: 'mean'`: transformers.js pools element by element through generic
-   * tensor accessors, which profiling showed to be most of the indexing time. The result is
-   * the same vector (mean over the attention mask, unit length).
+   * Tokenize, run the model, then pool and normalise here rather than with the pipeline's
+   * `pooling` option: transformers.js pools element by element through generic tensor
+   * accessors, which profiling showed to be most of the indexing time. The result is the same
+   * vector: the mean over the attention mask, or the [CLS] token's, per the profile.
    */
   async function run(batch: string[]): Promise<Float32Array[]> {
     const inputs = tokenizer(batch, { padding: true, truncation: true });
@@ -88,12 +95,18 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     const vectors: Float32Array[] = [];
     for (let r = 0; r < rows; r++) {
       const v = new Float32Array(dim);
-      for (let t = 0; t < seq; t++) {
-        if (mask[r * seq + t] === 0n) continue;
-        const offset = (r * seq + t) * dim;
-        for (let d = 0; d < dim; d++) v[d]! += data[offset + d]!;
+      if (loadedProfile.pooling === 'cls') {
+        v.set(data.subarray(r * seq * dim, r * seq * dim + dim));
+      } else {
+        for (let t = 0; t < seq; t++) {
+          if (mask[r * seq + t] === 0n) continue;
+          const offset = (r * seq + t) * dim;
+          for (let d = 0; d < dim; d++) v[d]! += data[offset + d]!;
+        }
       }
-      // The mean's divisor does not change the direction; normalising is enough.
+      // The mean's divisor does not change the direction; normalising is enough. Vectors are
+      // unit length whatever the profile's \`normalize\`: the index compares them by cosine, so a
+      // model whose card leaves them unnormalised ranks the same.
       let norm = 0;
       for (let d = 0; d < dim; d++) norm += v[d]! * v[d]!;
       norm = Math.sqrt(norm);
@@ -112,6 +125,7 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     // Resolved again: a downloaded model's files exist only after loading.
     fingerprint: () => modelFingerprint(resolveModel(options)),
     dimension,
+    profile: loadedProfile,
     async embed(texts, kind) {
       const prefix = kind === 'query' ? queryPrefix : passagePrefix;
       const out = new Array<Float32Array>(texts.length);

@@ -72,7 +72,7 @@ export async function buildIndex(
   options.onProgress?.({ phase: 'writing', done: 0, total: 1 });
   const manifest = writeIndex(options.dir, {
     manifest: {
-      model: { name: embedder.model, dimension: embedder.dimension, ...embedder.fingerprint() },
+      model: { name: embedder.model, dimension: embedder.dimension, ...embedder.fingerprint(), profile: embedder.profile },
       words: options.words?.id ?? null,
       corpus: { hash: options.corpusHash, documents: documents.map((d) => ({ id: d.id, title: d.title })) },
       chunker: options.chunker,

@@ -17,6 +17,7 @@ import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 import type { ModelFiles } from '../embed/modelFolder.js';
 import { checkChunks, checkDocuments, checkHnswHeader, checksumOf, IndexFault, indexDirProblem, manifestChecksum, parseJson, parseManifest, readVerified, type FileChecksum } from './verifyIndex.js';
+import { sameProfile, type ModelProfile } from '../embed/modelProfile.js';
 
 /**
  * Bumped whenever the files' shape changes, or what parsing or the term analyser
@@ -39,8 +40,11 @@ export interface IndexManifest {
   formatVersion: number;
   buildId: string;
   createdAt: string;
-  /** `fingerprint` and `files`: what the model's files held when the index was built (see embed/modelFolder). */
-  model: { name: string; dimension: number; fingerprint?: string; files?: ModelFiles };
+  /**
+   * `fingerprint` and `files`: what the model's files held when the index was built (see
+   * embed/modelFolder). `profile`: pooling, prefixes and token limit in force (embed/modelProfile).
+   */
+  model: { name: string; dimension: number; fingerprint?: string; files?: ModelFiles; profile?: ModelProfile };
   /** The word-vector table the vocabulary's vectors come from (see words/wordVectors), or null for none. */
   words: string | null;
   corpus: { hash: string; documents: Array<{ id: string; title: string }> };
@@ -302,12 +306,16 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
 }
 
 /** Why an index no longer matches the corpus and settings, or null when it does. */
-export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; modelFingerprint: string | undefined; words: string | null; chunker: ChunkerOptions }): string | null {
+export function staleReason(manifest: IndexManifest, expected: { corpusHash: string; model: string; modelFingerprint: string | undefined; modelProfile?: ModelProfile; words: string | null; chunker: ChunkerOptions }): string | null {
   if (manifest.formatVersion !== INDEX_FORMAT_VERSION) return `it was written in format ${manifest.formatVersion}, this version reads ${INDEX_FORMAT_VERSION}`;
   if (manifest.model.name !== expected.model) return `it was built with model "${manifest.model.name}", the configured model is "${expected.model}"`;
   // A model not on disk yet (to be downloaded) may not be the one the index was built with either.
   if (manifest.model.fingerprint !== expected.modelFingerprint) {
     return manifest.model.fingerprint ? `the files of model "${expected.model}" changed since it was built` : `it does not record which files of model "${expected.model}" built it`;
+  }
+  // Same files, other vectors: a prefix or the pooling set another way (options, or a profile-less model's defaults).
+  if (expected.modelProfile && !sameProfile(manifest.model.profile, expected.modelProfile)) {
+    return manifest.model.profile ? `the profile of model "${expected.model}" (pooling, prefixes, token limit) changed since it was built` : `it does not record the profile (pooling, prefixes) of model "${expected.model}"`;
   }
   if ((manifest.words ?? null) !== expected.words) return `it was built with word vectors ${manifest.words ?? 'none'}, the configured ones are ${expected.words ?? 'none'}`;
   if (manifest.corpus.hash !== expected.corpusHash) return 'the corpus changed since it was built';

@@ -56,7 +56,7 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
  * many troops…", scores well on the first two and poorly on the third). The weights were
  * fitted with `npm run fit-refusal` on the tuning sets only (never the held-out ones).
  */
-export const REFUSAL_RULE = { bias: -3.5, chunkZ: 0.5, sentenceZ: 0.5, coverage: 3 } as const;
+export const REFUSAL_RULE = { bias: -2.283, chunkZ: 0.085, sentenceZ: 0.239, coverage: 2.473 } as const;
 
 export function refusalScore(signals: RefusalSignals, rule: { bias: number; chunkZ: number; sentenceZ: number; coverage: number } = REFUSAL_RULE): number {
   return rule.bias + rule.chunkZ * signals.chunkZ + rule.sentenceZ * signals.sentenceZ + rule.coverage * signals.coverage;

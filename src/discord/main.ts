@@ -51,8 +51,8 @@ export async function main(): Promise<number> {
   };
 
   // discord.js and the engine are imported only now: a missing token answers instantly.
-  const [{ Verbatim }, { openStorage, StorageError }, { createBot }] = await Promise.all([
-    import('../core/engine.js'),
+  const [{ EngineClient }, { openStorage, StorageError }, { createBot }] = await Promise.all([
+    import('../core/engineProcess.js'),
     import('../storage/index.js'),
     import('./createBot.js'),
   ]);
@@ -94,7 +94,8 @@ export async function main(): Promise<number> {
 
     logger.info({ corpus: config.CORPUS_DIR, index: config.INDEX_DIR }, 'loading the model and the index');
     const started = performance.now();
-    const engine = await Verbatim.open({ ...engineOptionsFrom(config), logger });
+    // In a process of its own: its computation never stalls the bot's event loop (see engineProcess.ts).
+    const engine = await EngineClient.open({ ...engineOptionsFrom(config), logger });
     closers.push(() => engine.close());
     logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
     logIndex(logger, engine.manifest, engine.rebuiltBecause);

@@ -113,6 +113,16 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Whether any process of the group is left (the bot, its engine process, a launcher). */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
@@ -121,15 +131,15 @@ async function waitUntil(condition: () => boolean, timeoutMs = 20_000): Promise<
   }
 }
 
-/** The text of what the user finally sees for an interaction: the reply or a private follow-up. */
-async function outcomeOf(handle: ReturnType<FakeDiscord['sendSlashCommand']>): Promise<'answered' | 'restarting' | 'nothing'> {
+/** What the user finally sees for an interaction: an answer, the restarting notice, something else (an apology), or nothing. */
+async function outcomeOf(handle: ReturnType<FakeDiscord['sendSlashCommand']>): Promise<'answered' | 'restarting' | 'failed' | 'nothing'> {
+  const restarting = () => handle.followUps.some((m) => (m.content ?? '').includes(RESTARTING_MESSAGE));
   try {
     const message = await handle.finalMessage({ timeoutMs: 15_000, quietMs: 100 });
-    const texts = [message, ...handle.followUps].map((m) => `${m.content ?? ''} ${JSON.stringify(m.embeds ?? [])}`);
-    if (texts.some((t) => t.includes(RESTARTING_MESSAGE))) return 'restarting';
-    return 'answered';
+    if ((message.content ?? '').includes(RESTARTING_MESSAGE) || restarting()) return 'restarting';
+    return message.embeds?.[0]?.description?.startsWith('**Q:**') ? 'answered' : 'failed';
   } catch {
-    return handle.followUps.some((m) => (m.content ?? '').includes(RESTARTING_MESSAGE)) ? 'restarting' : 'nothing';
+    return restarting() ? 'restarting' : 'nothing';
   }
 }
 
@@ -140,6 +150,8 @@ describe('stopping the bot', () => {
     process.kill(bot.launcher.pid!, 'SIGKILL'); // the launcher dies without passing anything on
     await waitUntil(() => !alive(botPid));
     await bot.closed;
+    // No orphan: neither the bot nor its engine process is left.
+    await waitUntil(() => !groupAlive(bot.launcher.pid!));
     const messages = bot.lines.map((l) => l.msg);
     expect(messages).toContain('shutting down');
     expect(messages.at(-1)).toBe('stopped');
@@ -158,8 +170,9 @@ describe('stopping the bot', () => {
     const outcomes = await Promise.all(handles.map(outcomeOf));
     await waitUntil(() => !alive(botPid));
     await bot.closed;
+    await waitUntil(() => !groupAlive(bot.launcher.pid!));
     if (process.env.DEBUG_SHUTDOWN) console.log(outcomes.join(','), bot.lines.map((l) => `${l.msg} ${l.reason ?? ''}`), bot.stderr());
-    expect(outcomes.filter((o) => o === 'nothing')).toEqual([]);
+    expect(outcomes.filter((o) => o === 'nothing' || o === 'failed')).toEqual([]);
     expect(outcomes.filter((o) => o === 'answered').length).toBeGreaterThan(0);
     const messages = bot.lines.map((l) => l.msg);
     expect(messages).toContain('shutting down');

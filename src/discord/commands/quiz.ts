@@ -36,7 +36,7 @@ export const quiz = defineCommand({
     if (running && running.closesAt <= ctx.scheduler.now()) await ctx.quizzes.close(running.id, 'stale');
     else if (running) throw new UserError('quiz-running', `A quiz is already running in this channel; it closes ${discordTime(running.closesAt)}.`);
 
-    const question = ctx.engine.quiz({ ...(target ? { documentId: target.documentId, section: target.section } : {}), seed: randomInt(2 ** 31) });
+    const question = await ctx.engine.quiz({ ...(target ? { documentId: target.documentId, section: target.section } : {}), seed: randomInt(2 ** 31) });
     if (!question) {
       throw new UserError('no-quiz', target ? 'I could not make a question from that section (it is too short). Try another section, or no section.' : 'I could not make a question from this document.');
     }

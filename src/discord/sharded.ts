@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from 'discord.js';
 import { loadBotConfig } from '../config.js';
 import { createLogger } from '../logger.js';
+import { SHUTDOWN_GRACE_MS } from './inFlight.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 const BOT_ENTRY = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -47,7 +48,8 @@ export async function main(): Promise<number> {
     manager.respawn = false;
     // Each shard handles SIGTERM itself: it closes its gateway connection and flushes its logs.
     for (const shard of manager.shards.values()) shard.process?.kill('SIGTERM');
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Each shard finishes its in-flight work first (up to its grace period), then closes.
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 5000).unref();
     const wait = [...manager.shards.values()].map((s) => new Promise((resolve) => (s.process && s.process.exitCode === null ? s.process.once('exit', resolve) : resolve(null))));
     void Promise.all(wait).then(() => logger.flush(() => process.exit(0)));
   };

@@ -22,7 +22,11 @@ const CHILD_FLAG = '--verbatim-engine-child';
 const self = fileURLToPath(import.meta.url);
 
 /** What the engine process can be opened with: the engine's options, less the functions (the logger is relayed). */
-export type EngineProcessOptions = Omit<VerbatimOptions, 'logger' | 'onProgress'> & { logger?: Logger };
+export type EngineProcessOptions = Omit<VerbatimOptions, 'logger' | 'onProgress'> & {
+  logger?: Logger;
+  /** Called when the engine process dies unasked (killed, out of memory): nothing can be answered any more. */
+  onCrash?: (reason: string) => void;
+};
 
 interface Snapshot {
   manifest: IndexManifest;
@@ -42,10 +46,12 @@ export class EngineClient implements VerbatimEngine {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   private exited = false;
+  private closing = false;
 
   private constructor(
     private readonly child: ChildProcess,
     private snapshot: Snapshot,
+    onCrash: (reason: string) => void,
   ) {
     child.on('message', (message: Reply | LogLine | Opened) => {
       if (!('id' in message)) return;
@@ -58,12 +64,13 @@ export class EngineClient implements VerbatimEngine {
       this.exited = true;
       for (const waiting of this.pending.values()) waiting.reject(new Error(`the engine process exited (${signal ?? code})`));
       this.pending.clear();
+      if (!this.closing) onCrash(`the engine process exited unexpectedly (${signal ?? `code ${code}`})`);
     });
   }
 
   /** Starts the engine process and waits until its engine is open (the index loaded or built). */
   static async open(options: EngineProcessOptions = {}): Promise<EngineClient> {
-    const { logger = silentLogger, ...engineOptions } = options;
+    const { logger = silentLogger, onCrash = () => {}, ...engineOptions } = options;
     // A TypeScript file needs tsx's loader in the child; compiled JavaScript needs none.
     const execArgv = self.endsWith('.ts') ? ['--import', 'tsx'] : [];
     const child = fork(self, [CHILD_FLAG], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -79,7 +86,7 @@ export class EngineClient implements VerbatimEngine {
       child.once('error', reject);
       child.send(engineOptions);
     });
-    return new EngineClient(child, opened);
+    return new EngineClient(child, opened, onCrash);
   }
 
   get manifest(): IndexManifest {
@@ -140,6 +147,7 @@ export class EngineClient implements VerbatimEngine {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     if (this.exited) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
     await this.call('close').catch(() => undefined);

@@ -95,7 +95,16 @@ export async function main(): Promise<number> {
     logger.info({ corpus: config.CORPUS_DIR, index: config.INDEX_DIR }, 'loading the model and the index');
     const started = performance.now();
     // In a process of its own: its computation never stalls the bot's event loop (see engineProcess.ts).
-    const engine = await EngineClient.open({ ...engineOptionsFrom(config), logger });
+    const engine = await EngineClient.open({
+      ...engineOptionsFrom(config),
+      logger,
+      // Without its engine the bot can only apologise: exit, so that the supervisor starts it afresh.
+      onCrash: (reason) => {
+        logger.fatal({}, reason);
+        lock?.release();
+        logger.flush(() => process.exit(EXIT_FAILED));
+      },
+    });
     closers.push(() => engine.close());
     logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
     logIndex(logger, engine.manifest, engine.rebuiltBecause);

@@ -63,3 +63,15 @@ describe('the engine process', () => {
     await expect(EngineClient.open({ corpus: path.join(dirs.corpus, 'missing'), indexDir: dirs.indexDir })).rejects.toMatchObject({ code: 'CORPUS_UNREADABLE' });
   });
 });
+
+describe('an engine process that dies', () => {
+  it('is reported once, and calls fail instead of hanging', async () => {
+    const crashes: string[] = [];
+    const engine = await EngineClient.open({ ...tempCorpus('engine-process-crash'), onCrash: (reason) => crashes.push(reason) });
+    const child = (engine as unknown as { child: { pid: number } }).child;
+    process.kill(child.pid, 'SIGKILL');
+    await expect(engine.ask('Why did Russia recognize the Taliban?')).rejects.toThrow(/exited/);
+    expect(crashes).toEqual([expect.stringMatching(/exited unexpectedly \(SIGKILL\)/)]);
+    await engine.close();
+  });
+});

@@ -12,7 +12,8 @@ import { EXIT, runMain, UsageError } from './io.js';
 import type { CorpusChoice } from './openEngine.js';
 import { engineCommand, intOption, parseCommandLine } from './command.js';
 import { formatAnswer } from './format.js';
-import { DEFAULT_TOP, MAX_TOP } from '../core/limits.js';
+import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../core/limits.js';
+import { printable } from '../core/text/printable.js';
 import { VerbatimError } from '../core/errors.js';
 
 export const USAGE = `Usage: npm run ask -- [options] "your question"
@@ -44,6 +45,7 @@ export function parseAskArgs(argv: string[]): AskArgs | 'help' {
   const batch = values.batch as string | undefined;
   if (batch && question) throw new UsageError('give either a question or --batch FILE, not both');
   if (!batch && !question.trim()) throw new UsageError('no question given');
+  if (question.length > MAX_QUESTION_CHARS) throw new UsageError(`the question is ${question.length} characters long; the limit is ${MAX_QUESTION_CHARS}`);
   return { question: question || undefined, json: Boolean(values.json), top, batch, corpus };
 }
 
@@ -60,12 +62,12 @@ export const main = engineCommand<AskArgs>({
     for (const question of args.questions!) {
       try {
         const answer = await engine.ask(question, { top: args.top });
-        io.stdout(args.json ? JSON.stringify(answer) + '\n' : (args.batch ? `Q: ${answer.question}\n` : '') + formatAnswer(answer, { showDocument }) + (args.batch ? '\n' : ''));
+        io.stdout(args.json ? JSON.stringify(answer) + '\n' : (args.batch ? `Q: ${printable(answer.question)}\n` : '') + formatAnswer(answer, { showDocument }) + (args.batch ? '\n' : ''));
       } catch (error) {
         // In a batch, one bad line must not lose the answers to the others.
         if (!args.batch || !(error instanceof VerbatimError)) throw error;
         failed++;
-        io.stdout(args.json ? JSON.stringify({ question, error: { code: error.code, message: error.message } }) + '\n' : `Q: ${question.slice(0, 80)}\nerror: ${error.message}\n\n`);
+        io.stdout(args.json ? JSON.stringify({ question, error: { code: error.code, message: error.message } }) + '\n' : `Q: ${printable(question.slice(0, 80))}\nerror: ${error.message}\n\n`);
       }
     }
     return failed > 0 ? EXIT.failed : EXIT.ok;

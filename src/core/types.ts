@@ -218,7 +218,8 @@ export interface VerbatimEngine {
   /** The exact text of a section (or one paragraph of it) as passages, one per block. */
   sectionText(documentId: string, section: number, paragraph?: number): Passage[];
   summarise(options?: SummaryOptions): Promise<Summary>;
-  quiz(options?: QuizOptions): QuizQuestion | undefined;
+  /** Synchronous in-process (`Verbatim`); a promise from an engine in another process (`EngineClient`): await it. */
+  quiz(options?: QuizOptions): QuizQuestion | undefined | Promise<QuizQuestion | undefined>;
   /** The documents in the corpus, in order. */
   documents(): Array<{ id: string; title: string; source?: string }>;
   /**

@@ -8,6 +8,7 @@ import type { RepliableInteraction } from 'discord.js';
 import type { Answer } from '../core/types.js';
 import { answerReply, questionHash, type AnswerReply } from './format/answer.js';
 import { foldWhitespace } from './format/text.js';
+import { printable } from '../core/text/printable.js';
 import { UserError } from './errors.js';
 import { citedSections } from './format/citation.js';
 import { IN_FLIGHT_MESSAGE, memberKey } from './guards/rateLimit.js';
@@ -45,7 +46,8 @@ export async function answerQuestion(deps: BotContext, question: string, offset:
   }
   try {
     const { engine, config } = deps;
-    const asked = foldWhitespace(question);
+    // What is asked is what is echoed (the "Q:" line) and recorded: nothing unprintable.
+    const asked = foldWhitespace(printable(question));
     const started = performance.now();
     const answer = await engine.ask(asked, { top: config.PASSAGES_PER_ANSWER, offset });
     const engineMs = performance.now() - started;

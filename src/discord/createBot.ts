@@ -4,8 +4,10 @@
  * engine, a slowed one or a failing one, move quiz time by hand, and point the client at a
  * local fake Discord.
  */
-import { Client, Events, GatewayIntentBits, type ClientOptions } from 'discord.js';
-import { NO_MENTIONS } from './constants.js';
+import { Client, Events, GatewayIntentBits, type ClientOptions, type Interaction, type Message } from 'discord.js';
+import { NO_MENTIONS, NO_MENTIONS_REPLY } from './constants.js';
+import { InFlightWork, RESTARTING_MESSAGE, SHUTDOWN_GRACE_MS } from './inFlight.js';
+import { sendPrivately } from './respond.js';
 import { onInteraction } from './events/interactionCreate.js';
 import { onMessage } from './events/messageCreate.js';
 import { onReady } from './events/ready.js';
@@ -18,8 +20,12 @@ export interface Bot {
   client: Client;
   /** Logs in and resolves once the client is ready. */
   start(token: string): Promise<void>;
-  /** Cancels scheduled quiz closes and closes the gateway connection; the engine and storage belong to the caller. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting work (new interactions and questions are told the bot is restarting),
+   * waits up to `graceMs` for what is running, tells the rest it is restarting, then cancels
+   * scheduled quiz closes and closes the gateway connection; the engine and storage belong to the caller.
+   */
+  stop(options?: { graceMs?: number }): Promise<{ finished: number; abandoned: number }>;
   /** What the handlers are given (for tests and tools). */
   context: BotContext;
 }
@@ -52,9 +58,26 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
 
   const interactions = onInteraction(context);
   const messages = onMessage(context);
+  const work = new InFlightWork();
+  const restarting = (interaction: Interaction) => async () => {
+    if (interaction.isRepliable()) await sendPrivately(interaction, RESTARTING_MESSAGE);
+  };
+  const restartingReply = (message: Message) => async () => {
+    await message.reply({ content: RESTARTING_MESSAGE, allowedMentions: NO_MENTIONS_REPLY });
+  };
   client.once(Events.ClientReady, onReady(context));
-  client.on(Events.InteractionCreate, (interaction) => void interactions(interaction));
-  client.on(Events.MessageCreate, (message) => void messages(message));
+  client.on(Events.InteractionCreate, (interaction) => {
+    if (!work.stopping) return void work.track(() => interactions(interaction), restarting(interaction));
+    if (interaction.isAutocomplete()) return void interaction.respond([]).catch(() => undefined);
+    void restarting(interaction)().catch(() => undefined);
+  });
+  client.on(Events.MessageCreate, (message) => {
+    // Only messages the handler would answer get the notice: it decides, so it runs, its reply replaced.
+    if (!work.stopping) return void work.track(() => messages(message), restartingReply(message));
+    if (!message.author.bot && message.inGuild() && message.mentions.has(client.user?.id ?? '', { ignoreEveryone: true, ignoreRoles: true, ignoreRepliedUser: true })) {
+      void restartingReply(message)().catch(() => undefined);
+    }
+  });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ event: 'discord-warning' }, message));
   // While stopping, the closing connection is expected: not worth a warning.
@@ -72,10 +95,12 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
       await client.login(token);
       await ready;
     },
-    async stop() {
+    async stop({ graceMs = SHUTDOWN_GRACE_MS } = {}) {
+      const outcome = await work.drain(graceMs);
       stopping = true;
       context.quizzes.stop();
       await client.destroy();
+      return outcome;
     },
   };
 }

@@ -2,7 +2,10 @@
  * `npm start`: settings → logger → storage → engine (model and index) → Discord client →
  * login. Configuration mistakes end with a few readable lines on stderr and exit code 78
  * (EX_CONFIG, so a supervisor does not restart in a loop); no stack traces for them.
- * SIGINT/SIGTERM close the gateway, the engine and storage, and flush the logs.
+ * SIGTERM, SIGINT, SIGHUP, or the launching process (npm, tsx, a shard manager) going away:
+ * stop accepting work, finish or politely end what is in flight (bounded), close the gateway,
+ * the engine and storage, flush the logs, exit (see stopSignals.ts). One bot per DATA_DIR
+ * (a lock file).
  */
 import path from 'node:path';
 import { engineOptionsFrom, loadBotConfig } from '../config.js';
@@ -12,6 +15,13 @@ import type { IndexManifest } from '../core/index/indexStore.js';
 import { createLogger, type Logger } from '../logger.js';
 import { parseScriptArgs } from '../cli/scriptArgs.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
+import { watchForStop } from './stopSignals.js';
+import { SHUTDOWN_GRACE_MS } from './inFlight.js';
+import { DataDirLockedError, lockDataDir, type DataDirLock } from '../storage/dataDirLock.js';
+import type { Bot } from './createBot.js';
+
+/** Beyond the grace period for in-flight work, what closing the rest may take before the process exits regardless. */
+const CLOSE_TIMEOUT_MS = 5000;
 
 export const USAGE = `Usage: npm start
 
@@ -27,7 +37,21 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   const { config, token } = settings;
 
   const logger = createLogger({ level: config.LOG_LEVEL, pretty: config.LOG_PRETTY, fd: 1, name: 'verbatim-bot' });
-  const closers: Array<() => Promise<void> | void> = [];
+  // Before anything slow: a second bot on this data folder, or a folder that cannot be, is one line and exit 78.
+  const dataDir = path.resolve(PROJECT_ROOT, config.DATA_DIR);
+  let lock: DataDirLock | undefined;
+  try {
+    lock = lockDataDir(dataDir, lockName(process.env.SHARDS));
+  } catch (error) {
+    // A folder that cannot be created is for storage to report, naming its file (next).
+    if (!(error instanceof DataDirLockedError)) lock = undefined;
+    else {
+      logger.fatal({ dataDir }, error.message);
+      await flush(logger);
+      return reportFailure(error.message, EXIT_FAILED);
+    }
+  }
+  const closers: Array<() => Promise<void> | void> = [() => lock?.release()];
   const cleanUp = async () => {
     for (const close of closers.reverse()) await Promise.resolve().then(close).catch((err: unknown) => logger.warn({ err }, 'error while shutting down'));
     closers.length = 0;
@@ -36,8 +60,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   };
 
   // discord.js and the engine are imported only now: a missing token answers instantly.
-  const [{ Verbatim }, { openStorage, StorageError }, { createBot }] = await Promise.all([
-    import('../core/engine.js'),
+  const [{ EngineClient }, { openStorage, StorageError }, { createBot }] = await Promise.all([
+    import('../core/engineProcess.js'),
     import('../storage/index.js'),
     import('./createBot.js'),
   ]);
@@ -47,20 +71,56 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     logger.debug({ config }, 'settings');
     // Storage first: a corrupt or unwritable database is reported in milliseconds, before
     // the model loads, and ends with exit code 78 (no restart loop).
-    const storage = openStorage(path.resolve(PROJECT_ROOT, config.DATA_DIR), { logger, defaults: { maxQuestionLength: config.MAX_QUESTION_LENGTH } });
+    const storage = openStorage(dataDir, { logger, defaults: { maxQuestionLength: config.MAX_QUESTION_LENGTH } });
     closers.push(() => storage.close());
     logger.info({ file: storage.file }, 'storage opened');
 
+    // From here on a stop request is honoured gracefully (before the bot exists: at once).
+    let bot: Bot | undefined;
+    watchForStop({
+      stop: (reason) => {
+        logger.info({ reason }, 'shutting down');
+        const deadline = setTimeout(() => {
+          logger.error({ reason }, 'shutting down took too long: exiting now');
+          logger.flush(() => process.exit(EXIT_FAILED));
+        }, SHUTDOWN_GRACE_MS + CLOSE_TIMEOUT_MS);
+        deadline.unref();
+        void (async () => {
+          if (bot) {
+            const outcome = await bot.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the bot'));
+            if (outcome) logger.info(outcome, 'in-flight work ended');
+          }
+          await cleanUp();
+          process.exit(0);
+        })();
+      },
+      force: (reason) => {
+        logger.warn({ reason }, 'exiting now');
+        lock?.release();
+        logger.flush(() => process.exit(EXIT_FAILED));
+      },
+    });
+
     logger.info({ corpus: config.CORPUS_DIR, index: config.INDEX_DIR }, 'loading the model and the index');
     const started = performance.now();
-    const engine = await Verbatim.open({ ...engineOptionsFrom(config), logger });
+    // In a process of its own: its computation never stalls the bot's event loop (see engineProcess.ts).
+    const engine = await EngineClient.open({
+      ...engineOptionsFrom(config),
+      logger,
+      // Without its engine the bot can only apologise: exit, so that the supervisor starts it afresh.
+      onCrash: (reason) => {
+        logger.fatal({}, reason);
+        lock?.release();
+        logger.flush(() => process.exit(EXIT_FAILED));
+      },
+    });
     closers.push(() => engine.close());
     logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
     logIndex(logger, engine.manifest, engine.rebuiltBecause);
 
-    const bot = createBot({ engine, config, logger, storage });
-    closers.push(() => bot.stop());
-    handleSignals(logger, cleanUp);
+    bot = createBot({ engine, config, logger, storage });
+    // One failing handler must not take the bot down for everyone: log it and keep serving.
+    process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
     await bot.start(token);
     return 0;
   } catch (error) {
@@ -89,21 +149,10 @@ function logIndex(logger: Logger, manifest: IndexManifest, rebuiltBecause: strin
   else logger.info(fields, 'the index is up to date with the documents');
 }
 
-function handleSignals(logger: Logger, cleanUp: () => Promise<void>): void {
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
-      logger.warn({ signal }, 'second signal: exiting now');
-      process.exit(EXIT_FAILED);
-    }
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    void cleanUp().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  // One failing handler must not take the bot down for everyone: log it and keep serving.
-  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+/** The lock file of this process: one per shard when a shard manager started it (SHARDS is its list of shard ids). */
+export function lockName(shards: string | undefined): string {
+  const ids = shards ? (shards.match(/\d+/g) ?? []) : [];
+  return ids.length > 0 ? `verbatim-shard-${ids.join('-')}.lock` : 'verbatim.lock';
 }
 
 function flush(logger: Logger): Promise<void> {

@@ -9,6 +9,7 @@ import { REST, Routes, ShardingManager, type RESTGetAPIGatewayBotResult } from '
 import { loadBotConfig } from '../config.js';
 import { createLogger } from '../logger.js';
 import { parseScriptArgs } from '../cli/scriptArgs.js';
+import { SHUTDOWN_GRACE_MS } from './inFlight.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 
 /** Compiled (`npm start:sharded` runs dist/) or the sources through tsx (tests, `npm run dev`). */
@@ -58,7 +59,8 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     manager.respawn = false;
     // Each shard handles SIGTERM itself: it closes its gateway connection and flushes its logs.
     for (const shard of manager.shards.values()) shard.process?.kill('SIGTERM');
-    setTimeout(() => process.exit(0), 5000).unref();
+    // Each shard finishes its in-flight work first (up to its grace period), then closes.
+    setTimeout(() => process.exit(0), SHUTDOWN_GRACE_MS + 5000).unref();
     const wait = [...manager.shards.values()].map((s) => new Promise((resolve) => (s.process && s.process.exitCode === null ? s.process.once('exit', resolve) : resolve(null))));
     void Promise.all(wait).then(() => logger.flush(() => process.exit(0)));
   };

@@ -42,6 +42,9 @@ export function reportFailure(message: string, exitCode: number): number {
   return exitCode;
 }
 
+/** What a bot token is made of: printable ASCII without spaces (base64url parts joined by dots). */
+const TOKEN_CHARACTERS = /^[\x21-\x7E]+$/;
+
 /**
  * The settings of an entry point that needs the bot token. A settings mistake or a missing
  * token is said on stderr, and the exit code (EX_CONFIG) comes back instead.
@@ -55,6 +58,10 @@ export function settingsWithToken<C extends { DISCORD_TOKEN?: string | undefined
     throw error;
   }
   if (!config.DISCORD_TOKEN) return reportFailure(missingTokenHelp(command), EXIT_CONFIG);
+  // Checked here, before the model loads: such a token fails deep inside the HTTP client otherwise.
+  if (!TOKEN_CHARACTERS.test(config.DISCORD_TOKEN)) {
+    return reportFailure('DISCORD_TOKEN contains spaces, line breaks or other characters a Discord token never has: copy it again from the developer portal (your application → Bot → Reset Token) into .env, on one line.', EXIT_CONFIG);
+  }
   return { config, token: config.DISCORD_TOKEN };
 }
 

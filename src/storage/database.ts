@@ -2,7 +2,7 @@
  * Opens the SQLite file, configures it for durability, and brings its schema up to date.
  * Every failure comes out as a `StorageError` that names the file.
  */
-import { mkdirSync } from 'node:fs';
+import { makeDirectory } from '../core/makeDirectory.js';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StorageError, toStorageError } from './errors.js';
@@ -50,7 +50,7 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   let db: Database.Database | undefined;
   try {
     // Creates DATA_DIR on first run. Fails with ENOTDIR/EEXIST if a parent is a regular file.
-    mkdirSync(dirname(path), { recursive: true });
+    makeDirectory(dirname(path));
     db = new Database(path, { timeout: busyTimeoutMs });
 
     // The first statement that reads the header; a garbage file fails here with SQLITE_NOTADB.

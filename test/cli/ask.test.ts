@@ -63,9 +63,9 @@ describe('npm run ask', () => {
     expect(io.err).toContain('Usage: npm run ask');
   });
 
-  it('refuses a 10,000-character question with a clear message', async () => {
+  it('refuses a 10,000-character question with a clear message, as wrong usage (exit 2), before the model loads', async () => {
     const io = capture();
-    expect(await ask(['x'.repeat(10_000)], io)).toBe(1);
+    expect(await ask(['x'.repeat(10_000)], io)).toBe(2);
     expect(io.err).toMatch(/10000 characters long; the limit is 2000/);
     expect(io.err).not.toMatch(/\n\s+at /); // no stack trace
   });

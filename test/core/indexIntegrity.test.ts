@@ -4,6 +4,7 @@
  * the file; with rebuilding on, a rebuild whose answers quote the source exactly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Verbatim } from '../../src/core/engine.js';
@@ -201,5 +202,20 @@ describe('quotes are checked against the source at answer time', () => {
     const faults = logger.lines.filter((l) => l.level === 'error' && (l.obj as { code?: string }).code === 'INDEX_FAULT');
     const contexts = new Set(faults.map((f) => (f.obj as { context: string }).context));
     expect([...contexts].sort()).toEqual(expect.arrayContaining(['ask', 'section', 'summary']));
+  });
+});
+
+describe('what killed builds leave behind', () => {
+  it('is removed when the next build starts, if its process is gone; a live build keeps its files', async () => {
+    const own = copy();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    const killed = [`vectors-mx2zzzzz-${dead}-abcdef.hnsw`, `words-mx2zzzzz-${dead}-abcdef.f32.${dead}.0badcafe.tmp`, `manifest.json.${dead}.0badcafe.tmp`];
+    const live = `vectors-mx2zzzzz-${process.pid}-abcdef.hnsw`;
+    for (const name of [...killed, live]) fs.writeFileSync(path.join(own.indexDir, name), 'partial');
+    const rebuilt = await Verbatim.open({ ...own, rebuild: 'always' });
+    await rebuilt.close();
+    const names = fs.readdirSync(own.indexDir);
+    for (const name of killed) expect(names).not.toContain(name);
+    expect(names).toContain(live);
   });
 });

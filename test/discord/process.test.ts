@@ -110,7 +110,7 @@ describe('npm start', () => {
     expect(order.indexOf('engine loaded')).toBeLessThan(order.findIndex((m) => m.startsWith('ready as')));
     // A fresh index folder: the index was built at start-up, and the log says so.
     expect(lines.find((l) => (l as { event?: string }).event === 'index')).toMatchObject({ rebuilt: true, reason: expect.stringMatching(/index/), level: 40 });
-    expect(order.slice(-2)).toEqual(['shutting down', 'stopped']);
+    expect(order.slice(-3)).toEqual(['shutting down', 'in-flight work ended', 'stopped']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     expect(run.stdout).not.toContain('proc-token');

@@ -10,6 +10,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { VerbatimError } from '../errors.js';
+import { makeDirectory } from '../makeDirectory.js';
+import { processAlive } from '../processAlive.js';
 import type { Chunk, ParsedDocument } from '../types.js';
 import type { ChunkerOptions } from '../chunk/chunkSections.js';
 import { LexicalIndex } from './lexicalIndex.js';
@@ -116,7 +118,7 @@ function writeBytes(tmp: string, data: string | Uint8Array): Uint8Array {
 export function writeIndex(dir: string, data: IndexData): IndexManifest {
   const problem = indexDirProblem(dir, MANIFEST_FILE);
   if (problem) throw new VerbatimError('INDEX_UNUSABLE', `Cannot write the index: ${problem}.`);
-  fs.mkdirSync(dir, { recursive: true });
+  makeDirectory(dir);
   const buildId = `${Date.now().toString(36)}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const files = {
     vectors: `vectors-${buildId}.hnsw`,
@@ -168,17 +170,6 @@ export const OLD_BUILD_GRACE_MS = 10 * 60 * 1000;
 const BUILD_FILE = /^(vectors|chunks|lexical|vocabulary|words|sentences|documents|frequencies)-.+\.(hnsw|json|f32)(\..+\.tmp)?$|\.tmp$/;
 /** The process that wrote a file: build ids are `<time>-<pid>-<random>`, temporary files end `.<pid>.<random>.tmp`. */
 const OWNER = /^[a-z]+-[0-9a-z]+-(\d+)-[0-9a-f]+\.|\.(\d+)\.[0-9a-f]+\.tmp$/;
-
-/** Whether process `pid` is running on this machine (EPERM: it is, as another user). */
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function ownerOf(name: string): number | undefined {
   const match = OWNER.exec(name);

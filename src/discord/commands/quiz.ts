@@ -4,6 +4,7 @@ import { NO_MENTIONS } from '../constants.js';
 import { UserError } from '../errors.js';
 import { quizMessage } from '../format/quiz.js';
 import { discordTime } from '../format/time.js';
+import { withInteractionDeadline } from '../deadline.js';
 import { answerChannel, guildOnly, needsStorage } from '../guards/index.js';
 import { guildSettings } from '../settings.js';
 import { resolveSection, sectionAutocomplete } from './sectionChoice.js';
@@ -36,7 +37,9 @@ export const quiz = defineCommand({
     if (running && running.closesAt <= ctx.scheduler.now()) await ctx.quizzes.close(running.id, 'stale');
     else if (running) throw new UserError('quiz-running', `A quiz is already running in this channel; it closes ${discordTime(running.closesAt)}.`);
 
-    const question = ctx.engine.quiz({ ...(target ? { documentId: target.documentId, section: target.section } : {}), seed: randomInt(2 ** 31) });
+    // A quiz of a large document can take seconds: past DEFER_AFTER_MS the reply is deferred ("thinking…").
+    const making = Promise.resolve().then(() => ctx.engine.quiz({ ...(target ? { documentId: target.documentId, section: target.section } : {}), seed: randomInt(2 ** 31) }));
+    const question = await withInteractionDeadline(interaction, ctx.config.DEFER_AFTER_MS, false, making);
     if (!question) {
       throw new UserError('no-quiz', target ? 'I could not make a question from that section (it is too short). Try another section, or no section.' : 'I could not make a question from this document.');
     }
@@ -57,8 +60,12 @@ export const quiz = defineCommand({
 
     let messageId: string | undefined;
     try {
-      const response = await interaction.reply({ ...quizMessage(saved), allowedMentions: NO_MENTIONS, withResponse: true });
-      messageId = response.resource?.message?.id;
+      if (interaction.deferred) {
+        messageId = (await interaction.editReply({ ...quizMessage(saved), allowedMentions: NO_MENTIONS })).id;
+      } else {
+        const response = await interaction.reply({ ...quizMessage(saved), allowedMentions: NO_MENTIONS, withResponse: true });
+        messageId = response.resource?.message?.id;
+      }
     } catch (error) {
       storage.closeQuiz(saved.id);
       throw error;

@@ -52,5 +52,4 @@ describe('summary lead', () => {
     expect(passages[0]!.quote).toBe(LEAD);
     expect(passages.slice(1).every((p) => p.section.title !== 'Harbour bridge to close')).toBe(true);
   });
-
 });

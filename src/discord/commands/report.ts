@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { DEFAULT_REPORT_DAYS } from '../../storage/index.js';
 import { reportEmbed } from '../format/report.js';
+import { CHART_FILE, reportChartPng } from '../format/reportChart.js';
 import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
 import { send } from '../respond.js';
 import { guildSettings } from '../settings.js';
@@ -23,8 +24,14 @@ export const report = defineCommand({
     const guildId = interaction.guildId!;
     const storage = ctx.storage!;
     const built = storage.buildReport(guildId, { days });
-    const files = csv ? [{ attachment: Buffer.from(storage.reportCsv(guildId, { days }), 'utf8'), name: 'report.csv' }] : [];
-    await send(interaction, { embeds: [reportEmbed(built, guildSettings(ctx, guildId).retentionDays)], ...(csv ? { files } : {}) }, true);
+    const chart = await reportChartPng(built);
+    const files = [
+      ...(chart ? [{ attachment: chart, name: CHART_FILE }] : []),
+      ...(csv ? [{ attachment: Buffer.from(storage.reportCsv(guildId, { days }), 'utf8'), name: 'report.csv' }] : []),
+    ];
+    const embed = reportEmbed(built, guildSettings(ctx, guildId).retentionDays);
+    // The chart shows inside the embed, under its fields.
+    await send(interaction, { embeds: [chart ? { ...embed, image: { url: `attachment://${CHART_FILE}` } } : embed], ...(files.length ? { files } : {}) }, true);
     ctx.logger.info({ event: 'report', guildId, userId: interaction.user.id, days, csv, questions: built.total }, 'report');
   },
 });

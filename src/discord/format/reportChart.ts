@@ -27,12 +27,12 @@ export function reportChartSpec(report: Report): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
     background: 'white',
     padding: 16,
-    config: { font: 'DejaVu Sans, sans-serif', view: { stroke: null }, axis: { labelFontSize: 12, titleFontSize: 13 }, title: { fontSize: 15, anchor: 'start' } },
+    config: { font: 'DejaVu Sans, sans-serif', view: { stroke: null }, axis: { labelFontSize: 14, titleFontSize: 14 }, legend: { labelFontSize: 14 }, title: { fontSize: 18, anchor: 'start' } },
     vconcat: [
       {
         title: `Questions per day (last ${report.days} days): ${report.answered} answered, ${report.refused} not covered`,
-        width: 520,
-        height: 180,
+        width: 640,
+        height: 260,
         data: { values: days },
         mark: { type: 'bar' },
         encoding: {
@@ -44,8 +44,8 @@ export function reportChartSpec(report: Report): TopLevelSpec {
       },
       {
         title: 'Most cited sections',
-        width: 520,
-        height: { step: 22 },
+        width: 640,
+        height: { step: 30 },
         data: { values: sections },
         mark: { type: 'bar', color: ANSWERED },
         encoding: {

@@ -3,6 +3,7 @@ import { DEFAULT_REPORT_DAYS } from '../../storage/index.js';
 import { reportEmbed } from '../format/report.js';
 import { CHART_FILE, reportChartPng } from '../format/reportChart.js';
 import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
+import { withInteractionDeadline } from '../deadline.js';
 import { send } from '../respond.js';
 import { guildSettings } from '../settings.js';
 import { defineCommand } from './types.js';
@@ -24,7 +25,8 @@ export const report = defineCommand({
     const guildId = interaction.guildId!;
     const storage = ctx.storage!;
     const built = storage.buildReport(guildId, { days });
-    const chart = await reportChartPng(built);
+    // Drawing the chart loads the charting libraries on first use: defer if it runs late.
+    const chart = await withInteractionDeadline(interaction, ctx.config.DEFER_AFTER_MS, true, reportChartPng(built));
     const files = [
       ...(chart ? [{ attachment: chart, name: CHART_FILE }] : []),
       ...(csv ? [{ attachment: Buffer.from(storage.reportCsv(guildId, { days }), 'utf8'), name: 'report.csv' }] : []),

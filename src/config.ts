@@ -111,6 +111,10 @@ export const botSchema = engineSchema.merge(discordSchema).extend({
   DATA_DIR: z.string().min(1).default('data'),
   /** Shards for `npm run start:sharded`: a number, or `auto` for Discord's recommendation. */
   SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)]).default('auto'),
+  /** Port of the liveness endpoint (GET /healthz); 0 or unset: off. */
+  HEALTH_PORT: int(0, 65535, 0),
+  /** Address it listens on: loopback by default, so only the machine (or the container) can ask. */
+  HEALTH_HOST: z.string().ip().default('127.0.0.1'),
 });
 
 export type DiscordConfig = z.infer<typeof discordSchema>;

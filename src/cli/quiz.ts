@@ -21,7 +21,7 @@ import type { Verbatim } from '../core/engine.js';
 /** Most questions one run prints. */
 export const MAX_QUIZ_COUNT = 20;
 const DEFAULT_COUNT = 5;
-const LETTERS = 'ABCD';
+export const LETTERS = 'ABCD';
 
 export const USAGE = `Usage: npm run quiz -- [options]
 
@@ -85,11 +85,11 @@ export function collectQuestions(engine: Pick<Verbatim, 'quiz'>, args: Pick<Quiz
   return out;
 }
 
-function formatQuestion(q: QuizQuestion, n: number): string {
+export function formatQuestion(q: QuizQuestion, n: number): string {
   return [`${n}. ${q.prompt}`, ...q.options.map((o, i) => `   ${LETTERS[i]}. ${o}`)].join('\n');
 }
 
-function formatAnswer(q: QuizQuestion, n: number | undefined, showDocument: boolean): string {
+export function formatQuizAnswer(q: QuizQuestion, n: number | undefined, showDocument: boolean): string {
   const head = `${n === undefined ? '   Answer' : `${n}.`} ${LETTERS[q.answerIndex]}: ${q.options[q.answerIndex]}`;
   return `${head}\n   “${q.passage.quote}”\n   — ${citation(q.passage)}${showDocument ? ` · ${q.passage.document}` : ''}`;
 }
@@ -109,8 +109,8 @@ export const main = engineCommand<QuizArgs>({
       return EXIT.ok;
     }
     const out: string[] = [`Quiz (seed ${args.seed}; run with --seed ${args.seed} for the same questions)`];
-    questions.forEach((q, i) => out.push(formatQuestion(q, i + 1) + (args.answers ? `\n${formatAnswer(q, undefined, showDocument)}` : '')));
-    if (!args.answers) out.push('Answers', ...questions.map((q, i) => formatAnswer(q, i + 1, showDocument)));
+    questions.forEach((q, i) => out.push(formatQuestion(q, i + 1) + (args.answers ? `\n${formatQuizAnswer(q, undefined, showDocument)}` : '')));
+    if (!args.answers) out.push('Answers', ...questions.map((q, i) => formatQuizAnswer(q, i + 1, showDocument)));
     io.stdout(out.join('\n\n') + '\n');
     return EXIT.ok;
   },

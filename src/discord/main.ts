@@ -14,6 +14,8 @@ import { VerbatimError } from '../core/errors.js';
 import type { IndexManifest } from '../core/index/indexStore.js';
 import { createLogger, type Logger } from '../logger.js';
 import { parseScriptArgs } from '../cli/scriptArgs.js';
+import { EXIT } from '../exitCodes.js';
+import { startHealthServer } from './health.js';
 import { EXIT_FAILED, explainLoginError, reportFailure, runEntryPoint, settingsWithToken } from './startupErrors.js';
 import { watchForStop } from './stopSignals.js';
 import { SHUTDOWN_GRACE_MS } from './inFlight.js';
@@ -66,6 +68,19 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     import('./createBot.js'),
   ]);
 
+  // Liveness (HEALTH_PORT): answers from the start, 503 until the index is loaded and the gateway ready.
+  const live: { indexLoaded: boolean; client?: { isReady(): boolean } } = { indexLoaded: false };
+  if (config.HEALTH_PORT) {
+    try {
+      const health = await startHealthServer({ port: config.HEALTH_PORT, host: config.HEALTH_HOST, status: () => ({ indexLoaded: live.indexLoaded, gatewayReady: live.client?.isReady() ?? false }) });
+      closers.push(() => health.close());
+      logger.info({ host: config.HEALTH_HOST, port: health.port }, 'health endpoint listening on /healthz');
+    } catch (error) {
+      await cleanUp();
+      return reportFailure(`cannot listen on HEALTH_HOST ${config.HEALTH_HOST} port ${config.HEALTH_PORT} for /healthz (${(error as { code?: string }).code ?? (error as Error).message}): choose another HEALTH_PORT, or unset it.`, EXIT.config);
+    }
+  }
+
   try {
     // The settings in force, for whoever reads the log; the token is redacted by the logger.
     logger.debug({ config }, 'settings');
@@ -117,8 +132,10 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     closers.push(() => engine.close());
     logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
     logIndex(logger, engine.manifest, engine.rebuiltBecause);
+    live.indexLoaded = true;
 
     bot = createBot({ engine, config, logger, storage });
+    live.client = bot.client;
     // One failing handler must not take the bot down for everyone: log it and keep serving.
     process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
     await bot.start(token);

@@ -43,6 +43,8 @@ export interface Report {
   feedback: { up: number; down: number; ratio: number | null };
   /** How often each section was cited by answers in the window. */
   bySection: Array<{ section: string; count: number }>;
+  /** Questions per UTC day of the window that had any, oldest first. */
+  byDay: Array<{ day: string; answered: number; refused: number }>;
 }
 
 export const DEFAULT_REPORT_DAYS = 7;
@@ -105,6 +107,7 @@ export class Reports {
   readonly #feedback;
   readonly #sections;
   readonly #rows;
+  readonly #days;
 
   constructor(
     db: SqliteDatabase,
@@ -141,6 +144,11 @@ export class Reports {
        GROUP BY s.value
        ORDER BY count DESC, section
        LIMIT :limit`,
+    );
+    this.#days = db.prepare<Window, { day: string; answered: number; refused: number }>(
+      `SELECT date(asked_at / 1000, 'unixepoch') AS day, sum(answered) AS answered, count(*) - sum(answered) AS refused
+       FROM questions WHERE ${inWindow()}
+       GROUP BY day ORDER BY day`,
     );
     this.#rows = db.prepare<Window, CsvRow>(
       `SELECT q.id, q.asked_at, q.channel_id, q.user_id, q.question, q.answered, q.cited_sections, q.latency_ms,
@@ -181,6 +189,7 @@ export class Reports {
       unanswered: groups(0),
       feedback: { up, down, ratio: up + down === 0 ? null : up / (up + down) },
       bySection: this.#sections.all({ ...window, limit }),
+      byDay: this.#days.all(window),
     };
   }
 

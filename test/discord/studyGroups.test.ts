@@ -4,6 +4,8 @@
  * survives a restart. The real bot and engine against the fake Discord; quiz time is moved
  * by hand with an injected scheduler.
  */
+import sharp from 'sharp';
+import { CHART_SIZE } from '../../src/discord/format/reportChart.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -402,11 +404,15 @@ describe('/report', () => {
     expect(field('Unanswered')).toContain('What is the best recipe for chocolate cake?');
     expect(field('Feedback')).toMatch(/^👍 \d+ · 👎 \d+: \d+% found the answer helpful\.$/);
     expect(field('Most cited sections')).toMatch(/^1\. §\d+ [^§]+ \(\d+\)/);
-    expect(report.files).toEqual([]);
+    // The chart: a PNG of the promised size, shown inside the embed.
+    expect(report.files.map((f) => [f.name, f.contentType])).toEqual([['report.png', 'image/png']]);
+    expect(embed.image?.url).toBe('attachment://report.png');
+    const png = await sharp(report.files[0]!.data).metadata();
+    expect([png.format, png.width, png.height]).toEqual(['png', CHART_SIZE.width, CHART_SIZE.height]);
 
     const withCsv = await command('report', { user: 'mod', options: { days: 1, csv: true } }).finalMessage();
-    expect(withCsv.files.map((f) => f.name)).toEqual(['report.csv']);
-    const csv = withCsv.files[0]!.text();
+    expect(withCsv.files.map((f) => f.name)).toEqual(['report.png', 'report.csv']);
+    const csv = withCsv.files[1]!.text();
     expect(csv.split('\n')[0]).toBe('\uFEFFid,asked_at,channel_id,user_id,question,outcome,cited_sections,latency_ms,feedback_up,feedback_down');
     expect(csv).toContain('What is the best recipe for chocolate cake?');
     expect(csv.trim().split('\n')).toHaveLength(stored.total + 1);

@@ -65,7 +65,12 @@ describe('buildReport', () => {
         { section: '3 Voting', count: 1 },
         { section: '4 Officers', count: 1 },
       ],
+      byDay: expect.any(Array),
     });
+    // Per day, the same questions: every one counted once, on its day, oldest day first.
+    expect(report.byDay.reduce((n, d) => n + d.answered, 0)).toBe(3);
+    expect(report.byDay.reduce((n, d) => n + d.refused, 0)).toBe(3);
+    expect(report.byDay.map((d) => d.day)).toEqual([...report.byDay.map((d) => d.day)].sort());
   });
 
   it('widens with days, honours limit, and defaults to 7 days', () => {

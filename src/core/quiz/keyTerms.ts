@@ -15,6 +15,7 @@ import type { SearchState } from '../retrieve/searchState.js';
 import { foldWhitespace } from '../answer/makePassage.js';
 import { toTerm } from '../text/terms.js';
 import { HTML_TAG } from '../summarise/scope.js';
+import { documentAliases } from './aliases.js';
 
 export type TermKind = 'name' | 'number' | 'code' | 'phrase';
 
@@ -50,6 +51,17 @@ const MAX_CODE_LENGTH = 40;
  * Words after which a noun phrase starts. "to" and "that" are left out: they precede verbs as
  * often as nouns ("policies that curtail freedom").
  */
+/**
+ * Determiners: a noun phrase is rarely followed straight by one, a verb often is ("this move
+ * *signals a* shift"), so two content words before one are a subject and its verb.
+ */
+const DETERMINERS = new Set(['a', 'an', 'the', 'this', 'these', 'those', 'its', 'their', 'his', 'her', 'our', 'your', 'my']);
+
+/** Determiners of one thing: the noun after them is singular, so a second word in -s is a verb. */
+const SINGULAR_DETERMINERS = new Set(['a', 'an', 'this', 'each', 'every', 'another']);
+/** A verb's -s, not the -s of "crisis", "status", "process". */
+const THIRD_PERSON_S = /[^isu']s$/;
+
 const PHRASE_STARTERS = new Set([
   'a', 'an', 'the', 'this', 'these', 'those', 'its', 'their', 'his', 'her', 'our', 'your', 'my',
   'of', 'in', 'for', 'with', 'on', 'by', 'from', 'about', 'into', 'over', 'under', 'between', 'among',
@@ -189,6 +201,12 @@ export function keyTermsOf(quote: string, names: ReadonlySet<string>, rarity: (w
     // with it): blanking part of it would mislead.
     const next = tokens[j];
     if (next && masked.slice(prevEnd, next.start) === ' ' && (!LOWER_WORD.test(next.text) || (toTerm(next.text) !== null && !PHRASE_STARTERS.has(next.text)))) continue;
+    // "This _____ a potential shift" (answer "move signals"): a blank must not take a verb with its subject.
+    if (run.length > 1 && next && masked.slice(prevEnd, next.start) === ' ' && DETERMINERS.has(next.text.toLowerCase())) continue;
+    // After a singular determiner, a last word in -s is a verb ("this move comes amid"), not a plural.
+    if (run.length > 1 && SINGULAR_DETERMINERS.has(tokens[i]!.text.toLowerCase()) && THIRD_PERSON_S.test(run[run.length - 1]!.text)) continue;
+    // Before the colon of a list's lead-in the last word is its verb ("issues under scrutiny include:").
+    if (run.length > 1 && /^\s*:/.test(masked.slice(prevEnd))) continue;
     if (/^ ?[`<\[]/.test(quote.slice(prevEnd))) continue;
     const ws = run.map((t) => t.text);
     if (ws.some((w) => w.endsWith('ly')) || ws[ws.length - 1]!.endsWith('ed') || ADJECTIVE_ENDING.test(ws[ws.length - 1]!)) continue;
@@ -205,6 +223,8 @@ export interface DocumentTerms {
   bySentence: Map<number, KeyTerm[]>;
   /** Every term of each kind in the document, keyed by lower case: where distractors come from. */
   pools: Record<TermKind, Map<string, KeyTerm>>;
+  /** Names the document declares to be one ("Name (ACRONYM)"), lower-cased, both ways. */
+  aliases: Map<string, Set<string>>;
 }
 
 const cache = new WeakMap<SearchState, Map<number, DocumentTerms>>();
@@ -228,7 +248,7 @@ export function documentTerms(state: SearchState, doc: number): DocumentTerms {
     const term = toTerm(word);
     return term === null || maxIdf === 0 ? 0 : (state.idf.get(term) ?? maxIdf) / maxIdf;
   };
-  const result: DocumentTerms = { bySentence: new Map(), pools: { name: new Map(), number: new Map(), code: new Map(), phrase: new Map() } };
+  const result: DocumentTerms = { bySentence: new Map(), pools: { name: new Map(), number: new Map(), code: new Map(), phrase: new Map() }, aliases: documentAliases(quotes.values()) };
   for (const id of ids) {
     const found = keyTermsOf(quotes.get(id)!, names, rarity);
     result.bySentence.set(id, found);

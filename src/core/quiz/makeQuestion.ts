@@ -15,8 +15,9 @@ import { passageFromSentences } from '../answer/makePassage.js';
 import { terms } from '../text/terms.js';
 import { resolveScope } from '../summarise/scope.js';
 import { rankScope } from '../summarise/summarise.js';
-import { documentTerms, type KeyTerm } from './keyTerms.js';
+import { documentTerms, type DocumentTerms, type KeyTerm } from './keyTerms.js';
 import { hash32, seededRandom, shuffled } from './random.js';
+import { sameThing } from './aliases.js';
 
 /** What replaces the key term in the prompt. */
 export const BLANK = '_____';
@@ -31,7 +32,7 @@ const MIN_POOL = 8;
 /** Longest sentence asked about, in characters: a question should read at a glance. */
 const MAX_PROMPT_CHARS = 400;
 
-interface Candidate {
+export interface Candidate {
   id: number;
   doc: number;
   centrality: number;
@@ -77,9 +78,11 @@ function termSetOf(t: KeyTerm): Set<string> {
   return set;
 }
 
-function validDistractor(term: KeyTerm, answerTerms: Set<string>, sentence: string, key: string, other: KeyTerm): boolean {
+function validDistractor(term: KeyTerm, answerTerms: Set<string>, sentence: string, key: string, other: KeyTerm, aliases: DocumentTerms['aliases']): boolean {
   const answer = term.text.toLowerCase();
   if (key === answer || sentence.includes(key) || key.includes(answer) || answer.includes(key)) return false;
+  // Another name for the answer (Moscow for Russia) would be a second right answer.
+  if (term.kind === 'name' && sameThing(term.text, other.text, aliases)) return false;
   if (term.kind === 'phrase') {
     if (other.words !== term.words) return false;
     const ratio = other.text.length / term.text.length;
@@ -91,12 +94,12 @@ function validDistractor(term: KeyTerm, answerTerms: Set<string>, sentence: stri
 }
 
 /** Distractors for `term` in `quote`, most plausible first; `enough` stops at that many (a cheap existence check). */
-function distractorsFor(term: KeyTerm, quote: string, pool: Map<string, KeyTerm>, enough = Infinity): string[] {
+function distractorsFor(term: KeyTerm, quote: string, pool: Map<string, KeyTerm>, aliases: DocumentTerms['aliases'], enough = Infinity): string[] {
   const sentence = quote.toLowerCase();
   const answerTerms = termSetOf(term);
   const valid: Array<{ text: string; score: number }> = [];
   for (const [key, other] of pool) {
-    if (!validDistractor(term, answerTerms, sentence, key, other)) continue;
+    if (!validDistractor(term, answerTerms, sentence, key, other, aliases)) continue;
     // Distractors must not contain one another either ("Asia", "South Asia").
     if (enough !== Infinity && valid.some((v) => v.text.toLowerCase().includes(key) || key.includes(v.text.toLowerCase()))) continue;
     valid.push({ text: other.text, score: plausibility(term, other) });
@@ -106,13 +109,13 @@ function distractorsFor(term: KeyTerm, quote: string, pool: Map<string, KeyTerm>
   return valid.map((v) => v.text);
 }
 
-/** Picks `count` distractors from the shortlist (then the rest), none inside another. */
-function dealDistractors(ranked: readonly string[], count: number, random: () => number): string[] | undefined {
+/** Picks `count` distractors from the shortlist (then the rest), none inside another nor another name for it. */
+function dealDistractors(ranked: readonly string[], count: number, random: () => number, aliases: DocumentTerms['aliases']): string[] | undefined {
   const order = [...shuffled(ranked.slice(0, DISTRACTOR_SHORTLIST), random), ...ranked.slice(DISTRACTOR_SHORTLIST)];
   const chosen: string[] = [];
   for (const d of order) {
     const low = d.toLowerCase();
-    if (chosen.some((c) => c.toLowerCase().includes(low) || low.includes(c.toLowerCase()))) continue;
+    if (chosen.some((c) => c.toLowerCase().includes(low) || low.includes(c.toLowerCase()) || sameThing(c, d, aliases))) continue;
     chosen.push(d);
     if (chosen.length === count) return chosen;
   }
@@ -142,15 +145,38 @@ function candidatesFor(state: SearchState, options: QuizOptions): Candidate[] {
     for (const term of found.bySentence.get(id) ?? []) {
       // The prompt must not give the answer away: the term occurs once in the sentence.
       if (countOf(quote.toLowerCase(), term.text.toLowerCase()) !== 1) continue;
-      if (distractorsFor(term, quote, found.pools[term.kind], QUIZ_OPTIONS - 1).length < QUIZ_OPTIONS - 1) continue;
+      if (distractorsFor(term, quote, found.pools[term.kind], found.aliases, QUIZ_OPTIONS - 1).length < QUIZ_OPTIONS - 1) continue;
       usable.push(term);
     }
     if (usable.length > 0) out.push({ id, doc, centrality: ranked.centrality.get(id) ?? 0, terms: usable });
   }
   out.sort((a, b) => b.centrality - a.centrality || a.id - b.id);
   const pool = out.slice(0, Math.max(MIN_POOL, Math.ceil(CENTRAL_SHARE * out.length)));
+  spreadAnswers(pool);
   perState.set(key, pool);
   return pool;
+}
+
+/**
+ * The document's most frequent names are the best-scoring blank of many sentences ("Russia"
+ * in most of the seed), so left alone they would be the answer of question after question.
+ * Each term may lead (be the first pick of) at most its share of the pool's sentences: in
+ * proportion to the number of them it can be blanked in. A sentence whose better terms have
+ * used their share leads with its next one; when none is left, with its best.
+ */
+export function spreadAnswers(pool: Candidate[]): void {
+  const usableIn = new Map<string, number>();
+  for (const c of pool) for (const key of new Set(c.terms.map((t) => t.text.toLowerCase()))) usableIn.set(key, (usableIn.get(key) ?? 0) + 1);
+  const total = [...usableIn.values()].reduce((a, b) => a + b, 0);
+  const share = (key: string) => Math.max(1, Math.round((pool.length * usableIn.get(key)!) / total));
+  const led = new Map<string, number>();
+  for (const c of pool) {
+    const free = c.terms.findIndex((t) => (led.get(t.text.toLowerCase()) ?? 0) < share(t.text.toLowerCase()));
+    const lead = Math.max(0, free);
+    if (lead > 0) c.terms = [c.terms[lead]!, ...c.terms.filter((_, i) => i !== lead)];
+    const key = c.terms[0]!.text.toLowerCase();
+    led.set(key, (led.get(key) ?? 0) + 1);
+  }
 }
 
 /** The question for `options.seed` (default 0), or undefined when no sentence in scope can make one. */
@@ -176,10 +202,11 @@ export function makeQuestion(state: SearchState, options: QuizOptions = {}): Qui
 
 function questionFor(state: SearchState, candidate: Candidate, term: KeyTerm, seed: number): QuizQuestion | undefined {
   const passage = passageFromSentences(state, candidate.id, candidate.id, candidate.centrality);
-  const distractors = distractorsFor(term, passage.quote, documentTerms(state, candidate.doc).pools[term.kind]);
+  const found = documentTerms(state, candidate.doc);
+  const distractors = distractorsFor(term, passage.quote, found.pools[term.kind], found.aliases);
   const id = createHash('sha256').update(`${passage.documentId}\u0000${passage.quote}\u0000${term.text}`).digest('hex').slice(0, 16);
   const random = seededRandom(hash32(`${seed}\u0000${id}`));
-  const dealt = dealDistractors(distractors, QUIZ_OPTIONS - 1, random);
+  const dealt = dealDistractors(distractors, QUIZ_OPTIONS - 1, random, found.aliases);
   if (!dealt) return undefined;
   const options = shuffled([term.text, ...dealt], random);
   return {

@@ -7,7 +7,11 @@
  *    proportion to its length (allocateSentences.ts), so no part of the text is left out.
  * 3. Centrality: each sentence's mean similarity to the others, half within its section
  *    and half within the whole scope (centrality.ts), blending embedding and term overlap.
- * 4. Selection: maximal marginal relevance, greedily across sections while they have seats:
+ * 4. The lead: a whole-document summary states the document's main point first, with its
+ *    first quotable sentence: the lead of a news story, the opening of an introduction
+ *    (writers put the main fact there; centrality alone picked a recommendation bullet for
+ *    the seed's one-sentence summary). So `sentences: 1` gives the lead.
+ * 5. Selection: maximal marginal relevance, greedily across sections while they have seats:
  *    centrality minus the similarity to what is already chosen; near-duplicates never.
  *
  * Every step is deterministic (ties go to the earlier sentence), so the same corpus always
@@ -99,6 +103,13 @@ export function rankScope(state: SearchState, scope: readonly ScopeSection[], ve
   return { sections, centrality: scaled };
 }
 
+/** Each document's lead: the first quotable sentence of its first section that has one. */
+export function leadSentences(scope: readonly ScopeSection[]): number[] {
+  const leads = new Map<number, number>();
+  for (const s of scope) if (!leads.has(s.doc) && s.sentences.length > 0) leads.set(s.doc, s.sentences[0]!);
+  return [...leads.values()];
+}
+
 export async function summarise(state: SearchState, options: SummaryOptions = {}, deps: SummaryDeps = {}): Promise<Summary> {
   const tuning = SUMMARY_TUNING;
   const k = summaryLength(options.sentences);
@@ -115,12 +126,12 @@ export async function summarise(state: SearchState, options: SummaryOptions = {}
   const chosen: SentenceFeatures[] = [];
   const taken = new Set<number>();
   const redundancy = new Map<number, number>();
-  const pick = (allowed: (section: number) => boolean): boolean => {
+  const pick = (allowed: (section: number) => boolean, only?: number): boolean => {
     let best: { f: SentenceFeatures; section: number; score: number } | undefined;
     sections.forEach((s, si) => {
       if (!allowed(si)) return;
       for (const f of s.sentences) {
-        if (taken.has(f.id)) continue;
+        if (taken.has(f.id) || (only !== undefined && f.id !== only)) continue;
         const score = tuning.relevanceWeight * scored.centrality.get(f.id)! - (1 - tuning.relevanceWeight) * (redundancy.get(f.id) ?? 0);
         if (!best || score > best.score || (score === best.score && f.id < best.f.id)) best = { f, section: si, score };
       }
@@ -142,6 +153,9 @@ export async function summarise(state: SearchState, options: SummaryOptions = {}
     return true;
   };
 
+  if (options.section === undefined) {
+    for (const lead of leadSentences(scope)) if (chosen.length < k) pick(() => true, lead);
+  }
   while (chosen.length < k && pick((si) => seats[si]! > 0));
   // A section whose candidates were all near-duplicates of chosen sentences leaves seats over.
   while (chosen.length < k && pick(() => true));

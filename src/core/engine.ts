@@ -10,6 +10,7 @@ import { VerbatimError } from './errors.js';
 import type { Embedder, EmbedderOptions } from './embed/loadEmbedder.js';
 import { modelFingerprint, resolveModel, type ModelFiles } from './embed/modelFolder.js';
 import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
+import { SUPPORTED_EXTENSIONS } from './ingest/formats.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
 import { readIndex, readManifest, staleReason, type IndexManifest } from './index/indexStore.js';
@@ -220,7 +221,7 @@ async function readCorpusFiles(corpus: string, logger: Logger): Promise<CorpusOn
 
 function emptyCorpus(corpus: string, skippedFiles: Array<{ path: string; reason: string }>): VerbatimError {
   const skipped = skippedFiles.map((s) => `${s.path} (${s.reason})`).join('; ');
-  return new VerbatimError('CORPUS_EMPTY', `No readable .txt or .md document in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
+  return new VerbatimError('CORPUS_EMPTY', `No readable document (${SUPPORTED_EXTENSIONS.join(", ")}) in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
 }
 
 /** The embedding model: its name and files are known at once, the model itself once loaded. */

@@ -37,7 +37,7 @@ export function parseCorpus(files: readonly CorpusFile[], options: LoadCorpusOpt
   const documents: ParsedDocument[] = [];
   const skipped: SkippedFile[] = [];
   for (const file of files) {
-    const document = parseDocument(file.text, { id: file.id, path: file.path, format: file.format, ...(file.meta ? { meta: file.meta } : {}) });
+    const document = parseDocument(file.text, { id: file.id, path: file.path, format: file.format, ...(file.meta ? { meta: file.meta } : {}), ...(file.extracted ? { extracted: file.extracted } : {}) });
     if (!document.sections.some((s) => s.blocks.length > 0)) {
       const reason = 'no text to quote (only headings, front matter or comments)';
       skipped.push({ path: file.id, reason });

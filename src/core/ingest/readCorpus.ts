@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../types.js';
-import { formatOf, type DocumentFormat, type DocumentMeta } from './formats.js';
+import { formatOf, isExtractedFormat, SUPPORTED_EXTENSIONS, type DocumentFormat, type DocumentMeta } from './formats.js';
+import { ExtractError, type Extracted, type LayoutBlock } from './layout.js';
 
 /** Files larger than this are skipped (bytes). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -43,9 +44,14 @@ export interface CorpusFile {
   /** Absolute path. */
   path: string;
   format: DocumentFormat;
-  /** Decoded text, BOM included when the file has one (parseDocument removes it). */
+  /**
+   * Decoded text, BOM included when the file has one (parseDocument removes it); for a PDF,
+   * web page or Word file, the text extracted from it, which is what gets quoted.
+   */
   text: string;
   meta?: DocumentMeta;
+  /** PDF, HTML, DOCX: the layout the text was extracted with (headings, pages) and the title the file states. */
+  extracted?: { layout: LayoutBlock[]; title?: string };
 }
 
 export interface ReadCorpus {
@@ -72,7 +78,7 @@ export async function readCorpus(target: string, options: LoadCorpusOptions = {}
   if (!info.isDirectory()) {
     const format = formatOf(absolute);
     if (!format) {
-      throw new Error(`Cannot load "${target}": unsupported file type (expected .txt, .md or .markdown)`);
+      throw new Error(`Cannot load "${target}": unsupported file type (expected ${SUPPORTED_EXTENSIONS.join(', ')})`);
     }
     const result = await readCorpusFile(absolute, path.basename(absolute), format, logger, limits);
     if ('reason' in result) throw new Error(`Cannot load "${target}": ${result.reason}`);
@@ -111,17 +117,58 @@ export function corpusHash(files: readonly CorpusFile[]): string {
   const sorted = [...files].sort((a, b) => compare(a.id, b.id));
   for (const file of sorted) {
     // JSON keeps the fields unambiguous (no separator can be forged by the text).
-    hash.update(JSON.stringify([file.id, file.format, file.meta?.title ?? null, file.meta?.source ?? null, file.text]));
+    const fields: unknown[] = [file.id, file.format, file.meta?.title ?? null, file.meta?.source ?? null, file.text];
+    // Only extracted formats carry a layout, so the hashes of .txt and .md corpora are unchanged.
+    if (file.extracted) fields.push(file.extracted);
+    hash.update(JSON.stringify(fields));
     hash.update('\n');
   }
   return hash.digest('hex');
 }
 
 async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number }): Promise<CorpusFile | { reason: string }> {
+  if (isExtractedFormat(format)) {
+    const read = await readBytes(file, limits.maxFileBytes);
+    if ('reason' in read) return read;
+    const extracted = await extractText(format, read.bytes);
+    if ('reason' in extracted) return extracted;
+    const meta = await readMeta(file, id, logger);
+    return { id, path: file, format, text: extracted.text, ...(meta ? { meta } : {}), extracted: { layout: extracted.layout, ...(extracted.title ? { title: extracted.title } : {}) } };
+  }
   const read = await readText(file, limits.maxFileBytes);
   if ('reason' in read) return read;
   const meta = await readMeta(file, id, logger);
   return { id, path: file, format, text: read.text, ...(meta ? { meta } : {}) };
+}
+
+/** The file's bytes, or why it cannot be used (missing, too large, empty). */
+export async function readBytes(file: string, maxFileBytes = MAX_FILE_BYTES): Promise<{ bytes: Buffer } | { reason: string }> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return { reason: 'not a regular file' };
+    if (info.size > maxFileBytes) {
+      return { reason: `too large (${megabytes(info.size)}; the limit is ${megabytes(maxFileBytes)})` };
+    }
+    const bytes = await readFile(file);
+    return bytes.length === 0 ? { reason: 'empty file' } : { bytes };
+  } catch (error) {
+    return { reason: `unreadable (${describeError(error)})` };
+  }
+}
+
+/**
+ * The text of a PDF, web page or Word file, or why there is none (a scan, a broken file).
+ * The extractors load only when such a file is read.
+ */
+export async function extractText(format: 'pdf' | 'html' | 'docx', bytes: Uint8Array): Promise<Extracted | { reason: string }> {
+  try {
+    if (format === 'pdf') return await (await import('./extractPdf.js')).extractPdf(bytes);
+    if (format === 'docx') return await (await import('./extractDocx.js')).extractDocx(bytes);
+    return (await import('./extractHtml.js')).extractHtml(new TextDecoder('utf-8').decode(bytes));
+  } catch (error) {
+    if (error instanceof ExtractError) return { reason: error.message };
+    return { reason: `could not read its text (${(error as Error).message})` };
+  }
 }
 
 /** The file's text, or why it cannot be used. */

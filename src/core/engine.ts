@@ -43,6 +43,12 @@ export interface VerbatimOptions {
   quotes?: QuoteOptions;
   logger?: Logger;
   onProgress?: ProgressHook;
+  /**
+   * A model another engine already loaded (see `Verbatim.embedder`): many small indexes (a
+   * server's documents) share one model instead of loading one each. The engine that loaded
+   * it disposes it; this one never does.
+   */
+  sharedEmbedder?: Embedder;
 }
 
 
@@ -57,7 +63,7 @@ export class Verbatim implements VerbatimEngine {
 
   private constructor(
     private state: SearchState,
-    private readonly embedder: Embedder,
+    private readonly model: Embedder,
     private readonly options: Required<Pick<VerbatimOptions, 'corpus' | 'indexDir' | 'chunker' | 'rebuild'>> & VerbatimOptions,
     private readonly logger: Logger,
     /** Why `open` had to build the index (missing, out of date, damaged), or undefined when it loaded a current one. */
@@ -78,18 +84,27 @@ export class Verbatim implements VerbatimEngine {
     // slower of the two, not both. Only building an index has to wait for the model. Its
     // library is imported here, not with this module: resolving its many files leaves this
     // thread idle between steps, and reading the corpus fills those gaps.
-    const embedderOptions = { model: BUNDLED_MODEL, ...options.embedder };
-    const loading = import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
+    const shared = options.sharedEmbedder;
+    const embedderOptions = { model: shared?.model ?? BUNDLED_MODEL, ...options.embedder, ...(shared ? { model: shared.model } : {}) };
+    const loading = shared ? Promise.resolve(shared) : import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
       const corpus = await readCorpusFiles(resolved.corpus, logger);
-      const model: ModelHandle = { model: embedderOptions.model, fingerprint: (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint, load: () => loading };
+      const fingerprint = shared
+        ? () => shared.fingerprint()?.fingerprint
+        : (known?: ModelFiles) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint;
+      const model: ModelHandle = { model: embedderOptions.model, fingerprint, load: () => loading };
       const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger);
       return new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
     } catch (error) {
-      await (await loading.catch(() => undefined))?.dispose();
+      if (!shared) await (await loading.catch(() => undefined))?.dispose();
       throw error;
     }
+  }
+
+  /** The loaded model, for other engines to share (`VerbatimOptions.sharedEmbedder`). */
+  get embedder(): Embedder {
+    return this.model;
   }
 
   /** The index currently answering. */
@@ -100,8 +115,8 @@ export class Verbatim implements VerbatimEngine {
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const state = this.state;
     return answerQuestion(state, question, options, {
-      embedQuery: async (text) => (await this.embedder.embed([text], 'query'))[0]!,
-      embedWords: (words) => this.embedder.embed(words, 'passage'),
+      embedQuery: async (text) => (await this.model.embed([text], 'query'))[0]!,
+      embedWords: (words) => this.model.embed(words, 'passage'),
       sentenceVectors: (ids) => this.vectorsOf(state, ids),
       fusion: this.options.fusion,
       quotes: this.options.quotes,
@@ -153,7 +168,7 @@ export class Verbatim implements VerbatimEngine {
     if (!cache) this.sentenceVectors.set(state, (cache = new Map()));
     const missing = ids.filter((i) => !cache.has(i));
     if (missing.length > 0) {
-      const vectors = await this.embedder.embed(missing.map((i) => state.sentences[i]!.text), 'passage');
+      const vectors = await this.model.embed(missing.map((i) => state.sentences[i]!.text), 'passage');
       missing.forEach((id, j) => cache.set(id, vectors[j]!));
       // Map iteration is insertion order: drop the oldest entries first.
       for (const key of cache.keys()) {
@@ -184,7 +199,7 @@ export class Verbatim implements VerbatimEngine {
         if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
-        const model: ModelHandle = { model: this.embedder.model, fingerprint: () => this.embedder.fingerprint()?.fingerprint, load: async () => this.embedder };
+        const model: ModelHandle = { model: this.model.model, fingerprint: () => this.model.fingerprint()?.fingerprint, load: async () => this.model };
         const { state } = await loadOrBuild(corpus, model, { ...this.options, rebuild: 'always' }, this.logger);
         this.state = state;
         return { changed: true, manifest: state.manifest, ms: performance.now() - started };
@@ -197,7 +212,7 @@ export class Verbatim implements VerbatimEngine {
 
   async close(): Promise<void> {
     await this.reindexing?.catch(() => undefined);
-    await this.embedder.dispose();
+    if (!this.options.sharedEmbedder) await this.model.dispose();
   }
 }
 

@@ -9,6 +9,7 @@ import { NO_MENTIONS } from './constants.js';
 import { onInteraction } from './events/interactionCreate.js';
 import { onMessage } from './events/messageCreate.js';
 import { onReady } from './events/ready.js';
+import { forgetServer } from './documents/forgetServer.js';
 import { QuizRunner } from './quizzes.js';
 import { realScheduler } from './scheduler.js';
 import type { BotContext, BotDeps } from './types.js';
@@ -55,6 +56,11 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
   client.once(Events.ClientReady, onReady(context));
   client.on(Events.InteractionCreate, (interaction) => void interactions(interaction));
   client.on(Events.MessageCreate, (message) => void messages(message));
+  // Removed from a server (kicked, or the server deleted): nothing of it is kept. An outage
+  // is a different event (GuildUnavailable) and erases nothing.
+  client.on(Events.GuildDelete, (guild) => {
+    forgetServer(context, guild.id, 'left').catch((err: unknown) => logger.error({ err, guildId: guild.id }, 'could not erase the data of a server the bot left'));
+  });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ event: 'discord-warning' }, message));
   // While stopping, the closing connection is expected: not worth a warning.

@@ -27,8 +27,9 @@ export async function main(): Promise<number> {
   };
 
   // discord.js and the engine are imported only now: a missing token answers instantly.
-  const [{ Verbatim }, { openStorage, StorageError }, { createBot }] = await Promise.all([
+  const [{ Verbatim }, { DocumentLibrary }, { openStorage, StorageError }, { createBot }] = await Promise.all([
     import('../core/engine.js'),
+    import('../core/library/documentLibrary.js'),
     import('../storage/index.js'),
     import('./createBot.js'),
   ]);
@@ -49,7 +50,18 @@ export async function main(): Promise<number> {
     logger.info({ ms: Math.round(performance.now() - started), documents: engine.documents().length, rssMB: Math.round(process.memoryUsage().rss / 2 ** 20) }, 'engine loaded');
     logIndex(logger, engine.manifest, engine.rebuiltBecause);
 
-    const bot = createBot({ engine, config, logger, storage });
+    // Servers' own documents share the model loaded above; their indexes load when first asked.
+    const library = new DocumentLibrary({
+      root: path.resolve(PROJECT_ROOT, config.DATA_DIR, 'documents'),
+      embedder: engine.embedder,
+      maxFileBytes: Math.floor(config.DOCUMENT_MAX_MB * 1024 * 1024),
+      maxDocumentsPerGroup: config.DOCUMENTS_PER_SERVER,
+      maxLoaded: config.DOCUMENT_INDEXES_LOADED,
+      logger,
+    });
+    closers.push(() => library.close());
+
+    const bot = createBot({ engine, config, logger, storage, library });
     closers.push(() => bot.stop());
     handleSignals(logger, cleanUp);
     await bot.start(token);

@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { BotConfig } from '../config.js';
 import type { VerbatimEngine } from '../core/types.js';
+import type { DocumentLibrary } from '../core/library/documentLibrary.js';
 import type { Storage } from '../storage/index.js';
 import type { QuizRunner } from './quizzes.js';
 import type { Scheduler } from './scheduler.js';
@@ -19,6 +20,12 @@ export interface BotDeps {
   storage?: Storage;
   /** When quizzes close. Default: real timers; tests pass one they move by hand. */
   scheduler?: Scheduler;
+  /**
+   * Servers' own documents (/documents). Without it every server answers from `engine` only.
+   * With it, each interaction is handled with `engine` replaced by the server's documents
+   * (plus `engine`'s when the server allows it): see scopedEngine.ts.
+   */
+  library?: DocumentLibrary;
 }
 
 /** What the handlers get: the deps, plus what lives as long as one client (createBot makes it). */

@@ -93,12 +93,13 @@ function pingsNobody(message: VisibleMessage): void {
 describe('start-up', () => {
   it('logs in once the engine is loaded, with the commands registered in the guild', async () => {
     const { discord, logs } = run;
-    expect(discord.commands.map((c) => c.name)).toEqual(['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'report', 'reindex']);
+    expect(discord.commands.map((c) => c.name)).toEqual(['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'documents', 'report', 'reindex', 'forget-server']);
     expect(discord.commands.every((c) => c.guild_id === discord.guild.id)).toBe(true);
     const ask = discord.commands.find((c) => c.name === 'ask')!;
     expect(ask.options?.map((o) => [o.name, o.required ?? false])).toEqual([
       ['question', true],
       ['private', false],
+      ['document', false],
     ]);
     const quote = discord.commands.find((c) => c.name === 'quote')!;
     expect(quote.options?.[0]).toMatchObject({ name: 'section', autocomplete: true });

@@ -124,7 +124,7 @@ describe('npm run deploy-commands', () => {
     const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guild.id });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const names = ['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'report', 'reindex'];
+    const names = ['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'documents', 'report', 'reindex', 'forget-server'];
     expect(run.stdout.trim()).toBe(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) in server ${discord.guild.id}: they are available there now.`);
     expect(discord.commands.map((c) => [c.name, c.guild_id])).toEqual(names.map((n) => [n, discord!.guild.id]));
   });
@@ -133,7 +133,7 @@ describe('npm run deploy-commands', () => {
     discord = await startFakeDiscord({ token: 'deploy-token' });
     const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Registered 11 commands .* globally for application \d+/);
+    expect(run.stdout).toMatch(/^Registered 13 commands .* globally for application \d+/);
     expect(discord.commands.every((c) => !c.guild_id)).toBe(true);
   });
 

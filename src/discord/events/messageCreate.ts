@@ -16,6 +16,7 @@ import { foldWhitespace } from '../format/text.js';
 import { answerChannel, questionLength, rateLimit, runGuards, type Guard } from '../guards/index.js';
 import type { BotContext } from '../types.js';
 import { invocationOfMessage } from './invocation.js';
+import { scopedContext } from '../scopedEngine.js';
 
 /** Guards for questions asked in messages (the same as /ask's). */
 const messageGuards: readonly Guard[] = [answerChannel, questionLength, rateLimit];
@@ -33,16 +34,17 @@ export function questionFrom(content: string, botId: string): string {
   return foldWhitespace(content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' '));
 }
 
-export function onMessage(deps: BotContext): (message: Message) => Promise<void> {
-  const qaChannels = new Set(deps.config.QA_CHANNEL_IDS);
+export function onMessage(context: BotContext): (message: Message) => Promise<void> {
+  const qaChannels = new Set(context.config.QA_CHANNEL_IDS);
   return async (message) => {
+    let deps = context;
     if (message.author.bot || message.system || !message.inGuild()) return;
     const botId = message.client.user.id;
     const mentioned = message.mentions.has(botId, { ignoreEveryone: true, ignoreRoles: true, ignoreRepliedUser: true });
     const inQaChannel = qaChannels.has(message.channelId) || (message.channel.isThread() && qaChannels.has(message.channel.parentId ?? ''));
     if (!mentioned && !(inQaChannel && readsAsQuestion(message.content))) return;
 
-    const context = {
+    const source = {
       source: mentioned ? 'mention' : 'qa-channel',
       guildId: message.guildId,
       channelId: message.channelId,
@@ -55,21 +57,22 @@ export function onMessage(deps: BotContext): (message: Message) => Promise<void>
         await message.reply({ content: 'Ask me a question about the document after the mention, or use `/ask`. `/help` says more.', allowedMentions: NO_MENTIONS_REPLY });
         return;
       }
-      const refused = await runGuards(messageGuards, invocationOfMessage(message, context.source, question), deps);
+      deps = await scopedContext(context, { guildId: message.guildId, channelId: message.channelId, parentId: message.channel.isThread() ? message.channel.parentId : null });
+      const refused = await runGuards(messageGuards, invocationOfMessage(message, source.source, question), deps);
       // A Q&A channel where the server switched the bot off: a pointer under every question
       // there would be noise, so say nothing. A mention gets the pointer.
-      if (refused?.identifier === 'not-an-answer-channel' && context.source === 'qa-channel') {
+      if (refused?.identifier === 'not-an-answer-channel' && source.source === 'qa-channel') {
         deps.logger.debug({ guildId: message.guildId, channelId: message.channelId }, 'Q&A channel is not an answer channel of its server; ignored');
         return;
       }
       if (refused) throw refused;
-      const result = await withDeadline(answerQuestion(deps, question, 0, context), deps.config.DEFER_AFTER_MS, () =>
+      const result = await withDeadline(answerQuestion(deps, question, 0, source), deps.config.DEFER_AFTER_MS, () =>
         message.channel.sendTyping().catch(() => undefined),
       );
       await message.reply({ ...result.reply, allowedMentions: NO_MENTIONS_REPLY });
-      logQuestion(deps, question, result, context);
+      logQuestion(deps, question, result, source);
     } catch (error) {
-      const fields = { interaction: context.source, guildId: message.guildId, channelId: message.channelId, userId: message.author.id, messageId: message.id };
+      const fields = { interaction: source.source, guildId: message.guildId, channelId: message.channelId, userId: message.author.id, messageId: message.id };
       const content = failureMessage(error, deps.logger, fields);
       await message.reply({ content, allowedMentions: NO_MENTIONS_REPLY }).catch((err: unknown) => deps.logger.warn({ ...fields, err }, 'could not tell the user about a failure'));
     }

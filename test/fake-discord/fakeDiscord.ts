@@ -20,6 +20,7 @@ import {
   PermissionFlagsBits,
   type APIApplicationCommand,
   type APIApplicationCommandOptionChoice,
+  type APIAttachment,
   type APIUser,
   type GatewayIdentifyData,
 } from 'discord-api-types/v10';
@@ -65,6 +66,8 @@ export class FakeDiscord {
   readonly #reactions = new Recorder<{ channelId: string; messageId: string; emoji: string; at: number }>('reactions');
   readonly #commands: CommandRegistry;
   readonly #messages: MessageStore;
+  /** Files users uploaded for commands, by attachment id. */
+  readonly #uploads = new Map<string, APIAttachment>();
   readonly #interactions: InteractionRegistry;
   readonly #gateway: GatewayServer;
   readonly #world: World;
@@ -254,8 +257,35 @@ export class FakeDiscord {
   // ---------------------------------------------------------------- acting as users
 
   /** Dispatches a chat input command; the handle collects the bot's responses. */
+  /**
+   * A user uploads a file, as Discord's client does before sending a command with an
+   * attachment option: pass the returned `id` as that option's value. Served at its `url`
+   * (the fake's CDN) until the fake closes.
+   */
+  uploadAttachment(options: { filename: string; data: Buffer | string; contentType?: string; channelId?: string }): APIAttachment {
+    const data = Buffer.isBuffer(options.data) ? options.data : Buffer.from(options.data);
+    const attachment = this.#messages.upload(options.channelId ?? this.guild.channels[0]!.id, {
+      field: 'files[0]',
+      name: options.filename,
+      size: data.length,
+      contentType: options.contentType ?? 'application/octet-stream',
+      data,
+      text: () => data.toString('utf8'),
+    });
+    this.#uploads.set(attachment.id, attachment);
+    return attachment;
+  }
+
+  /**
+   * The bot is removed from a guild (kicked, or the guild deleted): GUILD_DELETE without
+   * `unavailable`, which is how Discord tells this apart from an outage.
+   */
+  removeBotFromGuild(guildId: string = this.guild.id): void {
+    this.#gateway.dispatch(GatewayDispatchEvents.GuildDelete, { id: guildId }, guildId);
+  }
+
   sendSlashCommand(options: SlashCommandOptions): InteractionHandle {
-    const source = this.#world.source(options);
+    const source = { ...this.#world.source(options), attachment: (id: string) => this.#uploads.get(id) };
     const data = buildCommandData(this.#command(options.name, source), options.name, options.options, options, source);
     return this.#dispatchInteraction(buildInteraction(this.applicationId, source, InteractionType.ApplicationCommand, data), source, null);
   }

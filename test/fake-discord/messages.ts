@@ -162,6 +162,14 @@ export class MessageStore {
     stored.deleted = true;
   }
 
+  /** A file a user uploads (for a command's attachment option), served like any attachment. */
+  upload(channelId: string, file: UploadedFile): APIAttachment {
+    const id = createSnowflake();
+    const url = this.attachmentUrl(channelId, id, file.name);
+    this.attachmentFiles.set(id, file);
+    return { id, filename: file.name, size: file.size, url, proxy_url: url, content_type: file.contentType, ephemeral: true };
+  }
+
   #attachments(existing: APIAttachment[], write: MessageWrite, files: UploadedFile[], channelId: string): APIAttachment[] {
     // `attachments` in a body lists what to keep (by id) and describes new uploads
     // (by index into files[n]); without it, edits keep the old ones and add the new.

@@ -43,6 +43,10 @@ export class DocumentSet implements VerbatimEngine {
     });
   }
 
+  textAt(documentId: string, start: number, end: number): string | undefined {
+    return this.members.find((m) => m.documents().some((d) => d.id === documentId))?.textAt?.(documentId, start, end);
+  }
+
   sectionText(documentId: string, section: number, paragraph?: number): Passage[] {
     return this.memberFor(documentId).sectionText(documentId, section, paragraph);
   }

@@ -16,7 +16,7 @@ import { buildIndex } from './index/buildIndex.js';
 import { readIndex, readManifest, staleReason, type IndexManifest } from './index/indexStore.js';
 import { makeSearchState, type SearchState } from './retrieve/searchState.js';
 import { answerQuestion } from './answer/answerQuestion.js';
-import { passageFromRange } from './answer/makePassage.js';
+import { foldWhitespace, passageFromRange } from './answer/makePassage.js';
 import { BUNDLED_MODEL, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR } from './paths.js';
 import { SENTENCE_VECTOR_CACHE } from './limits.js';
 import type { FusionOptions } from './retrieve/findChunks.js';
@@ -125,6 +125,12 @@ export class Verbatim implements VerbatimEngine {
 
   documents(): Array<{ id: string; title: string; source?: string }> {
     return this.state.documents.map((d) => ({ id: d.id, title: d.title, ...(d.source ? { source: d.source } : {}) }));
+  }
+
+  textAt(documentId: string, start: number, end: number): string | undefined {
+    const document = this.state.documents.find((d) => d.id === documentId);
+    if (!document || start < 0 || end > document.text.length || end < start) return undefined;
+    return foldWhitespace(document.text.slice(start, end));
   }
 
   sections(): SectionInfo[] {

@@ -216,6 +216,12 @@ export interface VerbatimEngine {
   /** The documents in the corpus, in order. */
   documents(): Array<{ id: string; title: string; source?: string }>;
   /**
+   * A quote's exact text again, from its document's offsets (whitespace folded, as in
+   * passages); undefined when the range is not in the document. Optional: added after the
+   * first release, so older implementations may lack it.
+   */
+  textAt?(documentId: string, start: number, end: number): string | undefined;
+  /**
    * Re-reads the corpus; when it changed (or `force`), builds a new index while the old one
    * keeps answering, then swaps. Concurrent calls share one rebuild.
    */

@@ -50,6 +50,7 @@ export function wrapEngine(engine: BotDeps['engine'], ask: (question: string, op
     summarise: (...args) => engine.summarise(...args),
     quiz: (...args) => engine.quiz(...args),
     documents: () => engine.documents(),
+    textAt: (...args) => engine.textAt?.(...args),
     close: async () => {},
   };
 }

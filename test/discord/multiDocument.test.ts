@@ -74,7 +74,8 @@ describe('several documents', () => {
     }
     expect(pages.length).toBeGreaterThan(1);
     const text = pages.map((p) => unescapeMarkdown(p.embeds[0]!.description!));
-    const whole = engine.sectionText(longest.documentId, longest.number).map((p) => p.quote).join('\n\n');
+    // Each paragraph carries its ¶ number.
+    const whole = engine.sectionText(longest.documentId, longest.number).map((p) => `**¶${p.paragraph}** ${p.quote}`).join('\n\n');
     // Nothing lost or added across pages, and no page starts or ends inside a word.
     expect(text.join(' ').replace(/\s+/g, ' ')).toBe(whole.replace(/\s+/g, ' '));
     for (const page of pages) expect(page.embeds[0]!.description!.length).toBeLessThanOrEqual(4096);

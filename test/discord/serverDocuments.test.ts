@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MessageFlags, PermissionFlagsBits } from 'discord.js';
+import { MessageFlags, PermissionFlagsBits, type APIButtonComponent } from 'discord.js';
 import { REST } from 'discord.js';
 import type { Verbatim } from '../../src/core/engine.js';
 import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
@@ -81,6 +81,13 @@ async function upload(filename: string, data: Buffer | string, { guild = geology
 
 const ask = (question: string, options: { guild?: ReturnType<typeof geology>; channel?: string; document?: string } = {}) =>
   command('ask', { ...(options.guild ? { guild: options.guild } : {}), ...(options.channel ? { channel: options.channel } : {}), options: { question, ...(options.document ? { document: options.document } : {}) } }).finalMessage();
+/** The custom_id of an answer's "Show 1 in context" button. */
+function contextButton(message: VisibleMessage): string {
+  const buttons = (message.components ?? []).flatMap((row) => ('components' in row ? (row.components as APIButtonComponent[]) : []));
+  const button = buttons.find((b) => 'label' in b && b.label === 'Show 1 in context');
+  if (!button || !('custom_id' in button)) throw new Error('no "Show 1 in context" button');
+  return button.custom_id;
+}
 const text = (m: VisibleMessage) => [m.content ?? '', ...(m.embeds ?? []).flatMap((e) => [e.title ?? '', e.description ?? '', ...(e.fields ?? []).map((f) => `${f.name} ${f.value}`), e.footer?.text ?? ''])].join('\n');
 
 describe('/documents add', () => {
@@ -92,6 +99,24 @@ describe('/documents add', () => {
     const answer = await ask('Why does volcanic ash ground aircraft?');
     expect(text(answer)).toContain('melts inside jet engines');
     expect(text(answer)).toContain('§2 Ash clouds, ¶1');
+    // The title links to the message with the file: where members can read the original.
+    expect(answer.embeds[0]).toMatchObject({ title: 'Volcanoes', url: `https://discord.com/channels/${geology().id}/${reply.channel_id}/${reply.id}` });
+
+    // "Show in context": the paragraph with its neighbours, ¶ numbers visible, the quote in bold.
+    const shown = await run.discord.clickButton({ customId: contextButton(answer), message: answer }).finalMessage();
+    expect(isEphemeral(shown)).toBe(true);
+    expect(shown.embeds[0]?.title).toBe('In context: §2 Ash clouds, ¶1');
+    expect(shown.embeds[0]?.description).toBe('¶1 **Volcanic ash grounds aircraft because it melts inside jet engines.**');
+  });
+
+  it('shows the paragraphs around a quote, and takes a source given with the upload', async () => {
+    const reply = await upload('eruptions.md', '# Eruptions\n\nSome volcanoes explode.\n\nPyroclastic flows race downhill at hundreds of kilometres an hour. They are the deadliest hazard.\n\nOthers ooze lava quietly.\n', { source: 'https://example.org/eruptions' });
+    expect(reply.content).toMatch(/is ready/);
+    const answer = await ask('How fast do pyroclastic flows move?', { document: 'eruptions.md' });
+    expect(answer.embeds[0]).toMatchObject({ title: 'Eruptions', url: 'https://example.org/eruptions' });
+    const shown = await run.discord.clickButton({ customId: contextButton(answer), message: answer }).finalMessage();
+    expect(shown.embeds[0]?.description).toMatch(/^¶1 Some volcanoes explode\.\n\n¶2 (.*)\*\*Pyroclastic flows race downhill at hundreds of kilometres an hour\.(.*)\*\*(.*)\n\n¶3 Others ooze lava quietly\.$/);
+    await command('documents', { user: 'mod', subcommand: 'remove', options: { document: 'eruptions.md' } }).finalMessage();
   });
 
   it('cites the page of a PDF', async () => {

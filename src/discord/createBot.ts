@@ -9,6 +9,8 @@ import { NO_MENTIONS } from './constants.js';
 import { onInteraction } from './events/interactionCreate.js';
 import { onMessage } from './events/messageCreate.js';
 import { onReady } from './events/ready.js';
+import { onThreadCreate } from './events/threadCreate.js';
+import { Conversations } from './threads.js';
 import { forgetServer } from './documents/forgetServer.js';
 import { QuizRunner } from './quizzes.js';
 import { realScheduler } from './scheduler.js';
@@ -49,6 +51,7 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
     scheduler,
     questionsInFlight: new Set(),
     quizzes: new QuizRunner({ ...deps, scheduler }, client),
+    conversations: new Conversations(),
   };
 
   const interactions = onInteraction(context);
@@ -56,6 +59,8 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
   client.once(Events.ClientReady, onReady(context));
   client.on(Events.InteractionCreate, (interaction) => void interactions(interaction));
   client.on(Events.MessageCreate, (message) => void messages(message));
+  const forumPosts = onThreadCreate(context);
+  client.on(Events.ThreadCreate, (thread, newlyCreated) => void forumPosts(thread, newlyCreated));
   // Removed from a server (kicked, or the server deleted): nothing of it is kept. An outage
   // is a different event (GuildUnavailable) and erases nothing.
   client.on(Events.GuildDelete, (guild) => {

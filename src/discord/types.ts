@@ -6,6 +6,7 @@ import type { DocumentLibrary } from '../core/library/documentLibrary.js';
 import type { Storage } from '../storage/index.js';
 import type { QuizRunner } from './quizzes.js';
 import type { Scheduler } from './scheduler.js';
+import type { Conversations } from './threads.js';
 
 export interface BotDeps {
   /** The same engine the command line uses; the bot never builds its own. */
@@ -34,4 +35,6 @@ export interface BotContext extends BotDeps {
   /** `guildId:userId` of members whose question is being answered now: one at a time each. */
   questionsInFlight: Set<string>;
   quizzes: QuizRunner;
+  /** Where the last question of each conversation thread got to, for "more". */
+  conversations: Conversations;
 }

@@ -112,3 +112,19 @@ describe('DocumentLibrary', () => {
     await lib.close();
   });
 });
+
+describe('memoizeQueries', () => {
+  it('embeds a question once for every engine that asks, and passes passages through', async () => {
+    const { memoizeQueries } = await import('../../src/core/embed/memoizeQueries.js');
+    const calls: Array<[string[], string]> = [];
+    const base = { ...shared.embedder, embed: async (texts: string[], kind: 'query' | 'passage') => (calls.push([texts, kind]), shared.embedder.embed(texts, kind)) };
+    const memo = memoizeQueries(base);
+    const [a] = await memo.embed(['Why does a volcano erupt?'], 'query');
+    const [b] = await memo.embed(['Why does a volcano erupt?'], 'query');
+    await memo.embed(['a passage'], 'passage');
+    await memo.embed(['a passage'], 'passage');
+    expect(b).toBe(a);
+    expect(calls).toEqual([[['Why does a volcano erupt?'], 'query'], [['a passage'], 'passage'], [['a passage'], 'passage']]);
+    expect(memo.dimension).toBe(shared.embedder.dimension);
+  });
+});

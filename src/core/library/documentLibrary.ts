@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from '../embed/loadEmbedder.js';
+import { memoizeQueries } from '../embed/memoizeQueries.js';
 import { Verbatim, type VerbatimOptions } from '../engine.js';
 import { formatOf, SUPPORTED_EXTENSIONS, type DocumentFormat } from '../ingest/formats.js';
 import { parseCorpus } from '../ingest/loadCorpus.js';
@@ -77,9 +78,12 @@ interface Loaded {
 export class DocumentLibrary {
   private readonly loaded = new Map<string, Loaded>();
   private readonly logger: Logger;
+  /** The shared model, embedding each question once for all the documents it is asked of. */
+  private readonly embedder: Embedder;
 
   constructor(private readonly options: LibraryOptions) {
     this.logger = options.logger ?? silentLogger;
+    this.embedder = memoizeQueries(options.embedder);
   }
 
   /** A group's documents, in the order they were added. */
@@ -231,7 +235,7 @@ export class DocumentLibrary {
         ...this.options.engine,
         corpus: path.join(folder, 'files'),
         indexDir: path.join(folder, 'index'),
-        sharedEmbedder: this.options.embedder,
+        sharedEmbedder: this.embedder,
         logger: this.logger,
         ...(onProgress ? { onProgress } : {}),
       }),

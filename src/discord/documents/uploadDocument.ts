@@ -50,7 +50,15 @@ export async function uploadDocument(interaction: ChatInputCommandInteraction, c
   } catch (error) {
     return fail(`I could not download ${shown} (${(error as Error).message}).`);
   }
-  const reply = await interaction.editReply({ content: `📄 Reading ${shown}…`, files: [{ attachment: bytes, name }], allowedMentions: NO_MENTIONS });
+  // The file goes with the reply so members can open it; without Attach Files it cannot, and
+  // the document simply has no source unless one was given.
+  let posted: string | undefined;
+  try {
+    posted = (await interaction.editReply({ content: `📄 Reading ${shown}…`, files: [{ attachment: bytes, name }], allowedMentions: NO_MENTIONS })).url;
+  } catch (err) {
+    ctx.logger.warn({ err, guildId }, 'could not post the uploaded file; keeping the document without it');
+    await interaction.editReply({ content: `📄 Reading ${shown}…`, allowedMentions: NO_MENTIONS });
+  }
 
   let lastEdit = 0;
   let editing = Promise.resolve();
@@ -65,7 +73,7 @@ export async function uploadDocument(interaction: ChatInputCommandInteraction, c
 
   let added: { document: LibraryDocument; indexed: Promise<LibraryDocument> };
   try {
-    added = await library.add(guildId, { name, bytes, source: source ?? reply.url, addedBy: interaction.user.id }, onProgress);
+    added = await library.add(guildId, { name, bytes, ...((source ?? posted) ? { source: source ?? posted } : {}), addedBy: interaction.user.id }, onProgress);
   } catch (error) {
     if (!(error instanceof LibraryError)) throw error;
     ctx.logger.info({ event: 'document-refused', guildId, userId: interaction.user.id, code: error.code }, 'document refused');

@@ -55,6 +55,8 @@ export function engineOptionsFrom(config: EngineConfig) {
   return {
     corpus: path.resolve(PROJECT_ROOT, config.CORPUS_DIR),
     indexDir: path.resolve(PROJECT_ROOT, config.INDEX_DIR),
+    // Text extracted from PDFs (and web pages, Word files) is kept so a start need not read them again.
+    extractionCache: path.join(DEFAULT_CACHE_DIR, 'extracted'),
     embedder: {
       model: config.EMBEDDING_MODEL,
       allowRemoteModels: config.ALLOW_REMOTE_MODELS,

@@ -43,6 +43,8 @@ export interface VerbatimOptions {
   quotes?: QuoteOptions;
   logger?: Logger;
   onProgress?: ProgressHook;
+  /** Where text extracted from PDF, HTML and Word files is kept between starts (see `LoadCorpusOptions.extractionCache`). */
+  extractionCache?: string;
   /**
    * A model another engine already loaded (see `Verbatim.embedder`): many small indexes (a
    * server's documents) share one model instead of loading one each. The engine that loaded
@@ -89,7 +91,7 @@ export class Verbatim implements VerbatimEngine {
     const loading = shared ? Promise.resolve(shared) : import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
-      const corpus = await readCorpusFiles(resolved.corpus, logger);
+      const corpus = await readCorpusFiles(resolved.corpus, logger, resolved.extractionCache);
       const fingerprint = shared
         ? () => shared.fingerprint()?.fingerprint
         : (known?: ModelFiles) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint;
@@ -189,7 +191,7 @@ export class Verbatim implements VerbatimEngine {
 
   /** Whether the corpus on disk differs from what the index answering now was built from. */
   async corpusChanged(): Promise<boolean> {
-    return (await readCorpusFiles(this.options.corpus, this.logger)).hash !== this.state.manifest.corpus.hash;
+    return (await readCorpusFiles(this.options.corpus, this.logger, this.options.extractionCache)).hash !== this.state.manifest.corpus.hash;
   }
 
   /**
@@ -201,7 +203,7 @@ export class Verbatim implements VerbatimEngine {
     this.reindexing ??= (async () => {
       const started = performance.now();
       try {
-        const corpus = await readCorpusFiles(this.options.corpus, this.logger);
+        const corpus = await readCorpusFiles(this.options.corpus, this.logger, this.options.extractionCache);
         if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
@@ -229,10 +231,10 @@ interface CorpusOnDisk {
 }
 
 /** Reads the corpus files (no parsing: a current index holds the parsed documents). */
-async function readCorpusFiles(corpus: string, logger: Logger): Promise<CorpusOnDisk> {
+async function readCorpusFiles(corpus: string, logger: Logger, extractionCache?: string): Promise<CorpusOnDisk> {
   let read;
   try {
-    read = await readCorpus(corpus, { logger });
+    read = await readCorpus(corpus, { logger, ...(extractionCache ? { extractionCache } : {}) });
   } catch (error) {
     throw new VerbatimError('CORPUS_UNREADABLE', (error as Error).message, { cause: error });
   }

@@ -5,7 +5,7 @@
  */
 import { silentLogger } from '../silentLogger.js';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../types.js';
 import { formatOf, isExtractedFormat, SUPPORTED_EXTENSIONS, type DocumentFormat, type DocumentMeta } from './formats.js';
@@ -28,7 +28,16 @@ export interface LoadCorpusOptions {
   logger?: Logger;
   /** Files larger than this many bytes are skipped (default `MAX_FILE_BYTES`). */
   maxFileBytes?: number;
+  /**
+   * A folder where text extracted from PDF, HTML and Word files is kept, by the file's hash:
+   * telling whether an index is current needs the text, and pdf.js takes about as long to
+   * read a long PDF as loading its index. Default: none (extract every time).
+   */
+  extractionCache?: string;
 }
+
+/** Bump when an extractor changes what it produces, so cached extractions are not reused. */
+export const EXTRACTION_VERSION = 1;
 
 export interface SkippedFile {
   /** Path relative to the corpus folder, '/' separators. */
@@ -66,7 +75,7 @@ export interface ReadCorpus {
  */
 export async function readCorpus(target: string, options: LoadCorpusOptions = {}): Promise<ReadCorpus> {
   const logger = options.logger ?? silentLogger;
-  const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES };
+  const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES, ...(options.extractionCache ? { extractionCache: options.extractionCache } : {}) };
   const absolute = path.resolve(target);
   let info;
   try {
@@ -126,11 +135,11 @@ export function corpusHash(files: readonly CorpusFile[]): string {
   return hash.digest('hex');
 }
 
-async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number }): Promise<CorpusFile | { reason: string }> {
+async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number; extractionCache?: string }): Promise<CorpusFile | { reason: string }> {
   if (isExtractedFormat(format)) {
     const read = await readBytes(file, limits.maxFileBytes);
     if ('reason' in read) return read;
-    const extracted = await extractText(format, read.bytes);
+    const extracted = await extractCached(format, read.bytes, limits.extractionCache, logger);
     if ('reason' in extracted) return extracted;
     const meta = await readMeta(file, id, logger);
     return { id, path: file, format, text: extracted.text, ...(meta ? { meta } : {}), extracted: { layout: extracted.layout, ...(extracted.title ? { title: extracted.title } : {}) } };
@@ -169,6 +178,31 @@ export async function extractText(format: 'pdf' | 'html' | 'docx', bytes: Uint8A
     if (error instanceof ExtractError) return { reason: error.message };
     return { reason: `could not read its text (${(error as Error).message})` };
   }
+}
+
+/** `extractText`, remembered in `cacheDir` by the file's hash (a failure is not remembered). */
+async function extractCached(format: 'pdf' | 'html' | 'docx', bytes: Buffer, cacheDir: string | undefined, logger: Logger): Promise<Extracted | { reason: string }> {
+  if (!cacheDir) return extractText(format, bytes);
+  const key = createHash('sha256').update(`${EXTRACTION_VERSION}\n${format}\n`).update(bytes).digest('hex');
+  const file = path.join(cacheDir, `${key}.json`);
+  try {
+    const cached = JSON.parse(await readFile(file, 'utf8')) as { extracted?: Extracted };
+    if (cached.extracted && typeof cached.extracted.text === 'string' && Array.isArray(cached.extracted.layout)) return cached.extracted;
+  } catch {
+    // Not cached yet (or unreadable): extract.
+  }
+  const extracted = await extractText(format, bytes);
+  if (!('reason' in extracted)) {
+    try {
+      await mkdir(cacheDir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify({ extracted }));
+      await rename(tmp, file);
+    } catch (error) {
+      logger.warn({ cacheDir, error: describeError(error) }, 'could not keep the extracted text; it will be extracted again next time');
+    }
+  }
+  return extracted;
 }
 
 /** The file's text, or why it cannot be used. */

@@ -123,7 +123,7 @@ export class DocumentLibrary {
       fs.writeFileSync(path.join(filesDir, id), file.bytes);
       if (file.source) fs.writeFileSync(path.join(filesDir, id.replace(/\.[^.]+$/, '') + META_SUFFIX), JSON.stringify({ source: file.source }));
       // The same reading and parsing the index is built from: a file that fails here would fail there.
-      const read = await readCorpus(filesDir, { maxFileBytes: this.options.maxFileBytes });
+      const read = await readCorpus(filesDir, { maxFileBytes: this.options.maxFileBytes, extractionCache: path.join(folder, 'extracted') });
       if (read.skipped.length > 0 || read.files.length === 0) throw new LibraryError('UNREADABLE', `I cannot use “${id}”: ${read.skipped[0]?.reason ?? 'no text'}.`);
       const parsed = parseCorpus(read.files);
       if (parsed.documents.length === 0) throw new LibraryError('UNREADABLE', `I cannot use “${id}”: ${parsed.skipped[0]?.reason ?? 'no text'}.`);
@@ -235,6 +235,7 @@ export class DocumentLibrary {
         ...this.options.engine,
         corpus: path.join(folder, 'files'),
         indexDir: path.join(folder, 'index'),
+        extractionCache: path.join(folder, 'extracted'),
         sharedEmbedder: this.embedder,
         logger: this.logger,
         ...(onProgress ? { onProgress } : {}),

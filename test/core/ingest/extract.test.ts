@@ -148,3 +148,31 @@ describe('DOCX', () => {
     }
   });
 });
+
+describe('extraction cache', () => {
+  it('keeps extracted text by the file’s hash, and extracts again when the file changes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'verbatim-extract-cache-'));
+    try {
+      const corpus = path.join(dir, 'corpus');
+      const cache = path.join(dir, 'cache');
+      await import('node:fs/promises').then((fs) => fs.mkdir(corpus));
+      await writeFile(path.join(corpus, 'lecture.pdf'), lecture());
+      const first = await readCorpus(corpus, { extractionCache: cache });
+      const [entry] = await import('node:fs/promises').then((fs) => fs.readdir(cache));
+      expect(entry).toMatch(/^[0-9a-f]{64}\.json$/);
+      // Doctor the cached text: the next read must come from the cache, not from pdf.js.
+      const file = path.join(cache, entry!);
+      const cached = JSON.parse(await import('node:fs/promises').then((fs) => fs.readFile(file, 'utf8')));
+      cached.extracted.text = cached.extracted.text.replace('Cells', 'CELLS');
+      await writeFile(file, JSON.stringify(cached));
+      expect((await readCorpus(corpus, { extractionCache: cache })).files[0]!.text).toContain('CELLS are the basic unit');
+      // A changed file has another hash: extracted afresh.
+      await writeFile(path.join(corpus, 'lecture.pdf'), makePdf([[{ text: 'Cells divide by mitosis.' }]]));
+      const changed = await readCorpus(corpus, { extractionCache: cache });
+      expect(changed.files[0]!.text).toBe('Cells divide by mitosis.');
+      expect(first.files[0]!.text).toContain('Cells are the basic unit');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

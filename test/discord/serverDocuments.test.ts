@@ -130,6 +130,20 @@ describe('/documents add', () => {
     expect(text(answer)).toMatch(/§2 Erosion, ¶1, p\. 2/);
   });
 
+  it('reads a saved web page: the article, not the menus', async () => {
+    const page = `<!doctype html><html><head><title>Plate tectonics</title></head><body><nav><a href="/">Home</a> <a href="/shop">Shop for rock hammers</a></nav>
+      <article><h1>Plate tectonics</h1><p>${'Earth’s crust is broken into plates that drift a few centimetres a year. '.repeat(4)}</p>
+      <h2>Earthquakes</h2><p>Earthquakes happen where plates grind past each other and suddenly slip.</p></article>
+      <footer>Shop for rock hammers today.</footer></body></html>`;
+    expect((await upload('tectonics.html', page)).content).toMatch(/✅ “Plate tectonics” \(tectonics\.html\) is ready/);
+    const answer = await ask('Where do earthquakes happen?', { document: 'tectonics.html' });
+    expect(text(answer)).toContain('where plates grind past each other');
+    // Readability takes the <h1> repeating the page's title as the title; the <h2> is section 1.
+    expect(text(answer)).toContain('§1 Earthquakes, ¶1');
+    expect(text(await ask('Where can I shop for rock hammers?', { document: 'tectonics.html' }))).not.toContain('Shop for rock hammers');
+    await command('documents', { user: 'mod', subcommand: 'remove', options: { document: 'tectonics.html' } }).finalMessage();
+  });
+
   it('refuses an oversized, an unsupported, a broken and a scanned file with a reason, and keeps nothing', async () => {
     const before = run.deps.library!.list(geology().id).map((d) => d.id);
     const tooLarge = await upload('huge.txt', 'word '.repeat(20_000));

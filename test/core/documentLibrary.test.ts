@@ -117,7 +117,12 @@ describe('memoizeQueries', () => {
   it('embeds a question once for every engine that asks, and passes passages through', async () => {
     const { memoizeQueries } = await import('../../src/core/embed/memoizeQueries.js');
     const calls: Array<[string[], string]> = [];
-    const base = { ...shared.embedder, embed: async (texts: string[], kind: 'query' | 'passage') => (calls.push([texts, kind]), shared.embedder.embed(texts, kind)) };
+    let fingerprints = 0;
+    const base = {
+      ...shared.embedder,
+      embed: async (texts: string[], kind: 'query' | 'passage') => (calls.push([texts, kind]), shared.embedder.embed(texts, kind)),
+      fingerprint: () => (fingerprints++, shared.embedder.fingerprint()),
+    };
     const memo = memoizeQueries(base);
     const [a] = await memo.embed(['Why does a volcano erupt?'], 'query');
     const [b] = await memo.embed(['Why does a volcano erupt?'], 'query');
@@ -126,5 +131,8 @@ describe('memoizeQueries', () => {
     expect(b).toBe(a);
     expect(calls).toEqual([[['Why does a volcano erupt?'], 'query'], [['a passage'], 'passage'], [['a passage'], 'passage']]);
     expect(memo.dimension).toBe(shared.embedder.dimension);
+    expect(memo.fingerprint()).toEqual(shared.embedder.fingerprint());
+    memo.fingerprint();
+    expect(fingerprints).toBe(1); // the loaded model's files are read once
   });
 });

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelType, PermissionFlagsBits } from 'discord.js';
+import { ChannelType, PermissionFlagsBits, type APIButtonComponent } from 'discord.js';
 import { Verbatim } from '../../src/core/engine.js';
 import { readQuestion } from '../../src/discord/format/answer.js';
 import type { VisibleMessage } from '../fake-discord/index.js';
@@ -99,6 +99,15 @@ describe('a thread per question', () => {
     expect(thread.owner_id).toBe(run.discord.botUser.id);
     const followUp = await run.discord.sendSlashCommand({ name: 'ask', channelId: thread.id, options: { question: 'When did it happen?' } }).finalMessage();
     expect(quotes(followUp)[0]).toBe('It happened over the summer of 1993, after months of heavy rain.');
+
+    // More passages on the follow-up continues it, with the same context: nothing repeats.
+    const more = (followUp.components ?? []).flatMap((row) => ('components' in row ? (row.components as APIButtonComponent[]) : [])).find((b) => 'label' in b && b.label === 'More passages');
+    expect(quotes(followUp)).toHaveLength(3);
+    if (!more || !('custom_id' in more)) throw new Error('no More passages button under three passages');
+    const next = await run.discord.clickButton({ customId: more.custom_id, message: followUp }).finalMessage();
+    expect(readQuestion(next.embeds[0])).toBe('When did it happen?');
+    expect(quotes(next).length).toBeGreaterThan(0);
+    for (const q of quotes(next)) expect(quotes(followUp)).not.toContain(q);
   });
 
   it('a mention gets a thread on the member’s message, with the answer inside', async () => {

@@ -126,3 +126,18 @@ async function waitFor<T>(find: () => T | undefined, attempts = 100): Promise<T>
   }
   throw new Error('not found in time');
 }
+
+describe('without Message Content', () => {
+  it('a forum post is asked by its title alone when the bot may not read its text', async () => {
+    const other = await startBot({ engine, fake: { ...world, privilegedIntents: 0 } });
+    try {
+      const { thread } = await other.discord.createForumPost({ channelId: FORUM, title: 'Which rivers burst their levees?', content: 'Asking for my homework.', user: 'tester' });
+      const answer = await other.discord.waitForMessage((m) => m.channel_id === thread.id, 5000);
+      expect(readQuestion(answer.embeds[0])).toBe('Which rivers burst their levees?');
+      expect(quotes(answer)[0]).toContain('Mississippi and Missouri');
+      expect(other.discord.unhandled).toEqual([]);
+    } finally {
+      await other.stop();
+    }
+  });
+});

@@ -141,6 +141,7 @@ export class FakeDiscord {
       now: () => this.#now(),
       channel: (channelId) => this.#world.channel(channelId),
       dispatch: (t, d, guildId) => void this.#gateway.dispatch(t, d, guildId),
+      privilegedIntents,
       botPermissions: (channelId) => this.#world.botPermissions(channelId),
     });
     this.#server = createServer((req, res) => void this.#onRequest(req, res));

@@ -9,6 +9,7 @@
 import {
   ChannelType,
   GatewayDispatchEvents,
+  GatewayIntentBits,
   PermissionFlagsBits,
   type APIChannel,
   type APIUser,
@@ -42,6 +43,8 @@ export interface RestContext {
   channel: (channelId: string) => { guild: FakeGuild | null; channel: APIChannel } | undefined;
   /** The bot's permissions in a channel (everything in DMs). */
   botPermissions: (channelId: string) => bigint;
+  /** Privileged intents enabled for the app (bits of GatewayIntentBits). */
+  privilegedIntents: number;
   /** Sends a gateway dispatch to the session of `guildId` (e.g. THREAD_CREATE after a REST call). */
   dispatch: (t: GatewayDispatchEvents, d: unknown, guildId: string | null) => void;
 }
@@ -184,9 +187,13 @@ export function registerRoutes(router: Router, ctx: RestContext): void {
     return ok(stored.message);
   });
   router.add('GET', '/channels/:channelId/messages/:messageId', (_req, { channelId, messageId }) => {
-    const { channel, permissions } = channelOf(channelId);
+    const { guild, channel, permissions } = channelOf(channelId);
     requirePermission(permissions, PermissionFlagsBits.ReadMessageHistory);
-    return ok(messageIn(channel.id, messageId).message);
+    const message = messageIn(channel.id, messageId).message;
+    // Without Message Content enabled for the app, Discord blanks other users' messages in
+    // guilds over REST too, unless they mention the bot.
+    const blank = guild !== null && !(ctx.privilegedIntents & GatewayIntentBits.MessageContent) && message.author.id !== ctx.botUser.id && !message.mentions.some((u) => u.id === ctx.botUser.id);
+    return ok(blank ? { ...message, content: '', embeds: [], attachments: [], components: [] } : message);
   });
   router.add('PATCH', '/channels/:channelId/messages/:messageId', (req, { channelId, messageId }) => {
     const { channel, permissions } = channelOf(channelId);

@@ -6,7 +6,7 @@
  * document (or a channel's few) is choosing members, not building another index.
  */
 import { VerbatimError } from './errors.js';
-import { DEFAULT_TOP } from './limits.js';
+import { DEFAULT_TOP, MAX_TOP } from './limits.js';
 import type { Answer, AskOptions, Passage, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 
 export class DocumentSet implements VerbatimEngine {
@@ -102,4 +102,36 @@ export class DocumentSet implements VerbatimEngine {
     if (!member) throw new VerbatimError('UNKNOWN_DOCUMENT', `There is no document "${documentId}". Documents: ${this.documents().map((d) => d.id).join(', ')}.`);
     return member;
   }
+}
+
+/**
+ * One document of an engine that indexes several (the shared corpus), on its own: answers
+ * keep only its passages. Retrieval still ranks the whole index, so the view asks for the
+ * most passages an answer may have and filters them; a document the others crowd out of
+ * those gets a refusal rather than weaker quotes.
+ */
+export function onlyDocument(engine: VerbatimEngine, documentId: string): VerbatimEngine {
+  const mine = <T extends { documentId: string }>(items: T[]) => items.filter((i) => i.documentId === documentId);
+  return {
+    async ask(question, options = {}) {
+      const top = options.top ?? DEFAULT_TOP;
+      const offset = options.offset ?? 0;
+      const answer = await engine.ask(question, { ...options, top: MAX_TOP, offset: 0 });
+      const passages = answer.answered ? mine(answer.passages) : [];
+      if (passages.length === 0) {
+        const closest = mine(answer.closestSections ?? []);
+        return { question: answer.question, answered: false, passages: [], reason: answer.reason ?? "The document doesn't seem to answer that.", ...(closest.length ? { closestSections: closest } : {}) };
+      }
+      return { ...answer, passages: passages.slice(offset, offset + top) };
+    },
+    documents: () => engine.documents().filter((d) => d.id === documentId),
+    sections: () => mine(engine.sections()),
+    sectionText: (id, section, paragraph) => engine.sectionText(id, section, paragraph),
+    textAt: (id, start, end) => engine.textAt?.(id, start, end),
+    summarise: (options = {}) => engine.summarise({ ...options, documentId }),
+    quiz: (options = {}) => engine.quiz({ ...options, documentId }),
+    reindex: (options) => engine.reindex(options),
+    corpusChanged: () => engine.corpusChanged(),
+    close: async () => {},
+  };
 }

@@ -9,7 +9,7 @@
  *   turned them off (/config shared-corpus).
  * - A thread or forum post follows its parent channel's binding.
  */
-import { DocumentSet } from '../core/documentSet.js';
+import { DocumentSet, onlyDocument } from '../core/documentSet.js';
 import type { VerbatimEngine } from '../core/types.js';
 import { UserError } from './errors.js';
 import { guildSettings } from './settings.js';
@@ -68,8 +68,8 @@ function noDocuments(message: string): VerbatimEngine {
 }
 
 /**
- * The engine for one document picked by name (/ask document:). One of the server's own
- * documents answers alone; a shared one answers with the shared documents it is indexed with.
+ * The engine for one document picked by name (/ask document:): one of the server's own
+ * documents (its own index), or a view of one shared document.
  */
 export async function documentEngine(deps: BotDeps, guildId: string | null, id: string): Promise<VerbatimEngine> {
   const own = guildId ? deps.library?.list(guildId).find((d) => d.id === id) : undefined;
@@ -78,6 +78,7 @@ export async function documentEngine(deps: BotDeps, guildId: string | null, id: 
     if (!engine) throw new UserError('document-indexing', `“${own.title}” is still being indexed; try again in a moment.`);
     return engine;
   }
-  if (deps.engine.documents().some((d) => d.id === id)) return deps.engine;
+  const documents = deps.engine.documents();
+  if (documents.some((d) => d.id === id)) return documents.length === 1 ? deps.engine : onlyDocument(deps.engine, id);
   throw new UserError('unknown-document', 'There is no such document here: pick one from the list as you type.');
 }

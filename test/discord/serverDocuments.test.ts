@@ -34,13 +34,21 @@ const volcanoes = '# Volcanoes\n\nA volcano erupts when magma rises through crac
 const glaciers = '# Glaciers\n\nGlaciers carve U-shaped valleys as they move downhill under their own weight.\n';
 
 let engine: Verbatim & { corpusDir: string };
+let release!: () => void;
+const gate = { promise: new Promise<void>((resolve) => (release = resolve)), resolve: () => release() };
 let run: RunningBot;
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-server-docs-'));
 const documentsRoot = path.join(dataDir, 'documents');
 
 beforeAll(async () => {
   engine = await openTestEngine();
-  const library = () => new DocumentLibrary({ root: documentsRoot, embedder: engine.embedder, maxFileBytes: 64 * 1024, maxDocumentsPerGroup: 4, maxLoaded: 50 });
+  // Indexing a text with GATED in it waits for `release`: the test can look at the bot mid-indexing.
+  const embedder = Object.create(engine.embedder) as typeof engine.embedder;
+  embedder.embed = async (texts, kind) => {
+    if (texts.some((t) => t.includes('GATED'))) await gate.promise;
+    return engine.embedder.embed(texts, kind);
+  };
+  const library = () => new DocumentLibrary({ root: documentsRoot, embedder, maxFileBytes: 64 * 1024, maxDocumentsPerGroup: 5, maxLoaded: 50 });
   run = await startBot({ engine, dataDir, library, env: { DOCUMENT_MAX_MB: '0.0625', DOCUMENTS_PER_SERVER: '4' }, fake: world });
   // The second server needs the commands too.
   await deployCommands({ rest: new REST({ api: run.discord.apiUrl, retries: 0, timeout: 2000 }).setToken(TOKEN), guildId: history().id });
@@ -142,6 +150,21 @@ describe('/documents add', () => {
     expect(text(answer)).toContain('§1 Earthquakes, ¶1');
     expect(text(await ask('Where can I shop for rock hammers?', { document: 'tectonics.html' }))).not.toContain('Shop for rock hammers');
     await command('documents', { user: 'mod', subcommand: 'remove', options: { document: 'tectonics.html' } }).finalMessage();
+  });
+
+  it('keeps answering while a document is being indexed, and shows the progress', async () => {
+    const file = run.discord.uploadAttachment({ filename: 'slow.md', data: '# Slow reading\n\nGATED: this chapter takes a while to index, about glaciers and moraines.\n' });
+    const handle = command('documents', { user: 'owner', subcommand: 'add', options: { file: file.id } });
+    for (let i = 0; i < 200 && !/Indexing/.test(handle.original?.content ?? ''); i++) await sleep(20);
+    // "Indexing “Slow reading” (slow.md)…", or a progress edit after it ("Indexing “slow.md”: embedding 0%…").
+    expect(handle.original?.content).toMatch(/^📄 Indexing “(Slow reading” \(slow\.md\)…|slow\.md”: )/);
+    // Indexing is stuck at the gate; members are answered meanwhile, from the ready documents.
+    expect(text(await ask('Why does volcanic ash ground aircraft?'))).toContain('jet engines');
+    expect(run.deps.library!.list(geology().id).find((d) => d.id === 'slow.md')?.status).toBe('indexing');
+    gate.resolve();
+    for (let i = 0; i < 200 && !/is ready/.test(handle.original?.content ?? ''); i++) await sleep(20);
+    expect(handle.original?.content).toMatch(/✅ “Slow reading” \(slow\.md\) is ready/);
+    await command('documents', { user: 'mod', subcommand: 'remove', options: { document: 'slow.md' } }).finalMessage();
   });
 
   it('refuses an oversized, an unsupported, a broken and a scanned file with a reason, and keeps nothing', async () => {

@@ -55,6 +55,8 @@ export function engineOptionsFrom(config: EngineConfig) {
   return {
     corpus: path.resolve(PROJECT_ROOT, config.CORPUS_DIR),
     indexDir: path.resolve(PROJECT_ROOT, config.INDEX_DIR),
+    // Text extracted from PDFs (and web pages, Word files) is kept so a start need not read them again.
+    extractionCache: path.join(DEFAULT_CACHE_DIR, 'extracted'),
     embedder: {
       model: config.EMBEDDING_MODEL,
       allowRemoteModels: config.ALLOW_REMOTE_MODELS,
@@ -109,6 +111,18 @@ export const botSchema = engineSchema.merge(discordSchema).extend({
   BOT_OWNER_IDS: snowflakeList,
   /** Where questions and feedback are recorded (SQLite); relative to the project root. */
   DATA_DIR: z.string().min(1).default('data'),
+  /**
+   * Servers' own documents (/documents add): the largest file accepted, in MB. 10 MB is
+   * Discord's upload limit for members without Nitro, and a 300-page PDF is well under it.
+   */
+  DOCUMENT_MAX_MB: z.coerce.number().positive().max(100).default(10),
+  /** Most documents one server may add (a term's reading, with room to spare). */
+  DOCUMENTS_PER_SERVER: int(1, 200, 20),
+  /**
+   * Most document indexes kept in memory at once, over all servers; the least recently asked
+   * are let go (and load again, in milliseconds, when asked).
+   */
+  DOCUMENT_INDEXES_LOADED: int(1, 10_000, 200),
   /** Shards for `npm run start:sharded`: a number, or `auto` for Discord's recommendation. */
   SHARD_COUNT: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(1000)]).default('auto'),
   /** Port of the liveness endpoint (GET /healthz); 0 or unset: off. */

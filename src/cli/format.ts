@@ -1,9 +1,9 @@
 /** Terminal rendering of the engine's answers: quotes, then their citations. */
 import type { Answer, Passage } from '../core/types.js';
 
-/** `§2 Title, ¶1`: the citation format shared by every text the CLI prints. */
-export function citation(p: Pick<Passage, 'section' | 'paragraph'>): string {
-  return `§${p.section.number} ${p.section.title}, ¶${p.paragraph}`;
+/** `§2 Title, ¶1` (`, p. 12` for a PDF): the citation format shared by every text the CLI prints. */
+export function citation(p: Pick<Passage, 'section' | 'paragraph' | 'page'>): string {
+  return `§${p.section.number} ${p.section.title}, ¶${p.paragraph}${p.page !== undefined ? `, p. ${p.page}` : ''}`;
 }
 
 function wrap(text: string, width: number, indent: string): string {

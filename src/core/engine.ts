@@ -11,13 +11,14 @@ import type { Embedder, EmbedderOptions } from './embed/loadEmbedder.js';
 import { modelFingerprint, resolveModel, type ModelFiles } from './embed/modelFolder.js';
 import { effectiveProfile, type ModelProfile } from './embed/modelProfile.js';
 import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js';
+import { SUPPORTED_EXTENSIONS } from './ingest/formats.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
 import { readIndex, readManifest, removeLeftovers, staleReason, type IndexManifest } from './index/indexStore.js';
 import { keepExactQuotes, quotesExactly, type SourceTexts } from './answer/verifyQuotes.js';
 import { makeSearchState, type SearchState } from './retrieve/searchState.js';
 import { answerQuestion } from './answer/answerQuestion.js';
-import { passageFromRange } from './answer/makePassage.js';
+import { foldWhitespace, passageFromRange } from './answer/makePassage.js';
 import { BUNDLED_MODEL, BUNDLED_WORD_VECTORS, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR } from './paths.js';
 import { loadWordVectors, type WordVectors } from './words/wordVectors.js';
 import { EmbeddingCache } from './embed/embeddingCache.js';
@@ -50,6 +51,14 @@ export interface VerbatimOptions {
   quotes?: QuoteOptions;
   logger?: Logger;
   onProgress?: ProgressHook;
+  /** Where text extracted from PDF, HTML and Word files is kept between starts (see `LoadCorpusOptions.extractionCache`). */
+  extractionCache?: string;
+  /**
+   * A model another engine already loaded (see `Verbatim.embedder`): many small indexes (a
+   * server's documents) share one model instead of loading one each. The engine that loaded
+   * it disposes it; this one never does.
+   */
+  sharedEmbedder?: Embedder;
 }
 
 
@@ -64,7 +73,7 @@ export class Verbatim implements VerbatimEngine {
 
   private constructor(
     private state: SearchState,
-    private readonly embedder: Embedder,
+    private readonly model: Embedder,
     private readonly options: Required<Pick<VerbatimOptions, 'corpus' | 'indexDir' | 'chunker' | 'rebuild'>> & VerbatimOptions,
     private readonly logger: Logger,
     /** Why `open` had to build the index (missing, out of date, damaged), or undefined when it loaded a current one. */
@@ -86,15 +95,16 @@ export class Verbatim implements VerbatimEngine {
     // slower of the two, not both. Only building an index has to wait for the model. Its
     // library is imported here, not with this module: resolving its many files leaves this
     // thread idle between steps, and reading the corpus fills those gaps.
-    const embedderOptions = { model: BUNDLED_MODEL, ...options.embedder };
-    const loading = import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
+    const shared = options.sharedEmbedder;
+    const embedderOptions = { model: shared?.model ?? BUNDLED_MODEL, ...options.embedder, ...(shared ? { model: shared.model } : {}) };
+    const loading = shared ? Promise.resolve(shared) : import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
     try {
-      const corpus = await readCorpusFiles(resolved.corpus, logger);
+      const corpus = await readCorpusFiles(resolved.corpus, logger, resolved.extractionCache);
       const model: ModelHandle = {
         model: embedderOptions.model,
-        fingerprint: (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint,
-        profile: () => effectiveProfile(embedderOptions.model, resolveModel(embedderOptions).folder, embedderOptions),
+        fingerprint: shared ? () => shared.fingerprint()?.fingerprint : (known) => modelFingerprint(resolveModel(embedderOptions), known)?.fingerprint,
+        profile: () => (shared ? shared.profile : effectiveProfile(embedderOptions.model, resolveModel(embedderOptions).folder, embedderOptions)),
         load: () => loading,
       };
       const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger);
@@ -102,9 +112,14 @@ export class Verbatim implements VerbatimEngine {
       engine.sources.set(state, sourceTexts(corpus.files));
       return engine;
     } catch (error) {
-      await (await loading.catch(() => undefined))?.dispose();
+      if (!shared) await (await loading.catch(() => undefined))?.dispose();
       throw error;
     }
+  }
+
+  /** The loaded model, for other engines to share (`VerbatimOptions.sharedEmbedder`). */
+  get embedder(): Embedder {
+    return this.model;
   }
 
   /** The index currently answering. */
@@ -115,7 +130,7 @@ export class Verbatim implements VerbatimEngine {
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const state = this.state;
     const answer = await answerQuestion(state, question, options, {
-      embedQuery: async (text) => (await this.embedder.embed([text], 'query'))[0]!,
+      embedQuery: async (text) => (await this.model.embed([text], 'query'))[0]!,
       embedWords: async (words) => {
         const table = wordTable(this.options.wordVectors);
         return words.map((w) => table?.vector(w) ?? new Float32Array(this.state.vocabulary.dimension));
@@ -137,6 +152,12 @@ export class Verbatim implements VerbatimEngine {
 
   documents(): Array<{ id: string; title: string; source?: string }> {
     return this.state.documents.map((d) => ({ id: d.id, title: d.title, ...(d.source ? { source: d.source } : {}) }));
+  }
+
+  textAt(documentId: string, start: number, end: number): string | undefined {
+    const document = this.state.documents.find((d) => d.id === documentId);
+    if (!document || start < 0 || end > document.text.length || end < start) return undefined;
+    return foldWhitespace(document.text.slice(start, end));
   }
 
   sections(): SectionInfo[] {
@@ -187,7 +208,7 @@ export class Verbatim implements VerbatimEngine {
 
   /** Whether the corpus on disk differs from what the index answering now was built from. */
   async corpusChanged(): Promise<boolean> {
-    return (await readCorpusFiles(this.options.corpus, this.logger)).hash !== this.state.manifest.corpus.hash;
+    return (await readCorpusFiles(this.options.corpus, this.logger, this.options.extractionCache)).hash !== this.state.manifest.corpus.hash;
   }
 
   /**
@@ -199,11 +220,11 @@ export class Verbatim implements VerbatimEngine {
     this.reindexing ??= (async () => {
       const started = performance.now();
       try {
-        const corpus = await readCorpusFiles(this.options.corpus, this.logger);
+        const corpus = await readCorpusFiles(this.options.corpus, this.logger, this.options.extractionCache);
         if (!options.force && corpus.hash === this.state.manifest.corpus.hash) {
           return { changed: false, manifest: this.state.manifest, ms: performance.now() - started };
         }
-        const model: ModelHandle = { model: this.embedder.model, fingerprint: () => this.embedder.fingerprint()?.fingerprint, profile: () => this.embedder.profile, load: async () => this.embedder };
+        const model: ModelHandle = { model: this.model.model, fingerprint: () => this.model.fingerprint()?.fingerprint, profile: () => this.model.profile, load: async () => this.model };
         const { state } = await loadOrBuild(corpus, model, { ...this.options, rebuild: 'always' }, this.logger);
         this.sources.set(state, sourceTexts(corpus.files));
         this.state = state;
@@ -217,7 +238,7 @@ export class Verbatim implements VerbatimEngine {
 
   async close(): Promise<void> {
     await this.reindexing?.catch(() => undefined);
-    await this.embedder.dispose();
+    if (!this.options.sharedEmbedder) await this.model.dispose();
   }
 }
 
@@ -228,10 +249,10 @@ interface CorpusOnDisk {
 }
 
 /** Reads the corpus files (no parsing: a current index holds the parsed documents). */
-async function readCorpusFiles(corpus: string, logger: Logger): Promise<CorpusOnDisk> {
+async function readCorpusFiles(corpus: string, logger: Logger, extractionCache?: string): Promise<CorpusOnDisk> {
   let read;
   try {
-    read = await readCorpus(corpus, { logger });
+    read = await readCorpus(corpus, { logger, ...(extractionCache ? { extractionCache } : {}) });
   } catch (error) {
     throw new VerbatimError('CORPUS_UNREADABLE', (error as Error).message, { cause: error });
   }
@@ -241,7 +262,7 @@ async function readCorpusFiles(corpus: string, logger: Logger): Promise<CorpusOn
 
 function emptyCorpus(corpus: string, skippedFiles: Array<{ path: string; reason: string }>): VerbatimError {
   const skipped = skippedFiles.map((s) => `${s.path} (${s.reason})`).join('; ');
-  return new VerbatimError('CORPUS_EMPTY', `No readable .txt or .md document in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
+  return new VerbatimError('CORPUS_EMPTY', `No readable document (${SUPPORTED_EXTENSIONS.join(", ")}) in ${corpus}${skipped ? `; skipped: ${skipped}` : ''}.`);
 }
 
 /** How often the log says how embedding is going: a bot's log shows progress without flooding. */

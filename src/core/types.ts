@@ -31,6 +31,8 @@ export interface Block {
    * (the line ending with ':'), when there is one. Lets a quote carry its lead-in.
    */
   leadIn?: number;
+  /** For a PDF: the 1-based page the block starts on ("p. 12" in a citation). */
+  page?: number;
 }
 
 /**
@@ -60,7 +62,10 @@ export interface ParsedDocument {
   /** From front matter or sidecar metadata, else the first heading, else the file name. */
   title: string;
   source?: string;
-  /** The original file contents, exactly as read (UTF-8, BOM removed). */
+  /**
+   * The original file contents, exactly as read (UTF-8, BOM removed); for a PDF, web page or
+   * Word file, the text extracted from it.
+   */
   text: string;
   sections: Section[];
 }
@@ -109,6 +114,10 @@ export interface Passage {
   score: number;
   /** For a list item: the line that introduces the list, quoted with its own offsets. */
   leadIn?: { quote: string; paragraph: number; start: number; end: number };
+  /** For a PDF: the page the quoted paragraph starts on (1-based). */
+  page?: number;
+  /** Where the document can be read (its `source`: a URL or a message link), when known. */
+  source?: string;
 }
 
 export interface Answer {
@@ -222,6 +231,12 @@ export interface VerbatimEngine {
   quiz(options?: QuizOptions): QuizQuestion | undefined | Promise<QuizQuestion | undefined>;
   /** The documents in the corpus, in order. */
   documents(): Array<{ id: string; title: string; source?: string }>;
+  /**
+   * A quote's exact text again, from its document's offsets (whitespace folded, as in
+   * passages); undefined when the range is not in the document. Optional: added after the
+   * first release, so older implementations may lack it.
+   */
+  textAt?(documentId: string, start: number, end: number): string | undefined;
   /**
    * Re-reads the corpus; when it changed (or `force`), builds a new index while the old one
    * keeps answering, then swaps. Concurrent calls share one rebuild.

@@ -6,6 +6,10 @@
 import { performance } from 'node:perf_hooks';
 import type { RepliableInteraction } from 'discord.js';
 import type { Answer } from '../core/types.js';
+import { askFollowUp } from '../core/answer/followUp.js';
+import { followUpContext, threadName } from './threads.js';
+import { guildSettings } from './settings.js';
+import { ChannelType } from 'discord.js';
 import { answerReply, questionHash, type AnswerReply } from './format/answer.js';
 import { foldWhitespace } from './format/text.js';
 import { printable } from '../core/text/printable.js';
@@ -24,6 +28,8 @@ export interface QuestionContext {
   userId: string;
   /** When the bot received it (performance.now()), for the logged latency. */
   receivedAt: number;
+  /** In a conversation thread: its first question, the context of this follow-up. */
+  followUpOf?: string;
 }
 
 export interface AnsweredQuestion {
@@ -49,7 +55,8 @@ export async function answerQuestion(deps: BotContext, question: string, offset:
     // What is asked is what is echoed (the "Q:" line) and recorded: nothing unprintable.
     const asked = foldWhitespace(printable(question));
     const started = performance.now();
-    const answer = await engine.ask(asked, { top: config.PASSAGES_PER_ANSWER, offset });
+    const options = { top: config.PASSAGES_PER_ANSWER, offset };
+    const answer = context.followUpOf ? await askFollowUp(engine, asked, context.followUpOf, options) : await engine.ask(asked, options);
     const engineMs = performance.now() - started;
     const questionId = offset === 0 ? record(deps, asked, answer, context) : 0;
     const reply = answerReply({
@@ -117,14 +124,34 @@ export async function answerInteraction(
   question: string,
   options: { offset: number; source: 'slash' | 'more'; private: boolean },
 ): Promise<void> {
+  const followUpOf = followUpContext(interaction.channel, interaction.client.user.id, foldWhitespace(question));
   const context: QuestionContext = {
     source: options.source,
     guildId: interaction.guildId,
     channelId: interaction.channelId ?? '',
     userId: interaction.user.id,
     receivedAt: performance.now(),
+    ...(followUpOf ? { followUpOf } : {}),
   };
   const result = await withInteractionDeadline(interaction, deps.config.DEFER_AFTER_MS, options.private, answerQuestion(deps, question, options.offset, context));
   await send(interaction, result.reply, options.private);
   logQuestion(deps, question, result, context);
+  if (interaction.channel?.isThread()) deps.conversations.set(interaction.channel.id, { question: foldWhitespace(question), ...(followUpOf ? { followUpOf } : {}), next: options.offset + result.reply.shown.length });
+  else if (options.source === 'slash' && !options.private) await startConversation(interaction, deps, question, options.offset + result.reply.shown.length);
+}
+
+/**
+ * With `/config threads` on, a public answer in a text channel becomes the start of a thread
+ * named after the question, where follow-ups are answered with it as context. Without the
+ * permission to create threads the answer simply stays in the channel.
+ */
+async function startConversation(interaction: RepliableInteraction, deps: BotContext, question: string, next: number): Promise<void> {
+  if (!interaction.guildId || interaction.channel?.type !== ChannelType.GuildText || !guildSettings(deps, interaction.guildId).answerInThreads) return;
+  try {
+    const reply = await interaction.fetchReply();
+    const thread = await reply.startThread({ name: threadName(question) });
+    deps.conversations.set(thread.id, { question: foldWhitespace(question), next });
+  } catch (err) {
+    deps.logger.warn({ err, guildId: interaction.guildId, channelId: interaction.channelId }, 'could not start a thread for the answer');
+  }
 }

@@ -20,6 +20,7 @@ export const DISCORD_LIMITS = {
   buttonLabel: 80,
   autocompleteChoices: 25,
   choiceName: 100,
+  threadName: 100,
   choiceValue: 100,
   /** Discord invalidates an interaction not acknowledged within this long. */
   interactionAckMs: 3000,

@@ -11,6 +11,9 @@ import { sendPrivately } from './respond.js';
 import { onInteraction } from './events/interactionCreate.js';
 import { onMessage } from './events/messageCreate.js';
 import { onReady } from './events/ready.js';
+import { onThreadCreate } from './events/threadCreate.js';
+import { Conversations } from './threads.js';
+import { forgetServer } from './documents/forgetServer.js';
 import { QuizRunner } from './quizzes.js';
 import { realScheduler } from './scheduler.js';
 import type { BotContext, BotDeps } from './types.js';
@@ -54,6 +57,7 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
     scheduler,
     questionsInFlight: new Set(),
     quizzes: new QuizRunner({ ...deps, scheduler }, client),
+    conversations: new Conversations(),
   };
 
   const interactions = onInteraction(context);
@@ -77,6 +81,15 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
     if (!message.author.bot && message.inGuild() && message.mentions.has(client.user?.id ?? '', { ignoreEveryone: true, ignoreRoles: true, ignoreRepliedUser: true })) {
       void restartingReply(message)().catch(() => undefined);
     }
+  });
+  const forumPosts = onThreadCreate(context);
+  client.on(Events.ThreadCreate, (thread, newlyCreated) => {
+    if (!work.stopping) void work.track(() => forumPosts(thread, newlyCreated), async () => undefined);
+  });
+  // Removed from a server (kicked, or the server deleted): nothing of it is kept. An outage
+  // is a different event (GuildUnavailable) and erases nothing.
+  client.on(Events.GuildDelete, (guild) => {
+    forgetServer(context, guild.id, 'left').catch((err: unknown) => logger.error({ err, guildId: guild.id }, 'could not erase the data of a server the bot left'));
   });
   client.on(Events.Error, (err) => logger.error({ err }, 'discord client error'));
   client.on(Events.Warn, (message) => logger.warn({ event: 'discord-warning' }, message));

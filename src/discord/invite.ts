@@ -13,7 +13,9 @@ export const INVITE_PERMISSIONS = [
   { flag: PermissionFlagsBits.ViewChannel, name: 'View Channels', why: 'see the channels it answers in' },
   { flag: PermissionFlagsBits.SendMessages, name: 'Send Messages', why: 'answer mentions, post quizzes' },
   { flag: PermissionFlagsBits.SendMessagesInThreads, name: 'Send Messages in Threads', why: 'answer mentions in threads' },
+  { flag: PermissionFlagsBits.CreatePublicThreads, name: 'Create Public Threads', why: 'answer each question in a thread of its own (/config threads)' },
   { flag: PermissionFlagsBits.EmbedLinks, name: 'Embed Links', why: 'answers, quizzes and summaries are embeds' },
+  { flag: PermissionFlagsBits.AttachFiles, name: 'Attach Files', why: 'post a document a moderator added, so answers can link to it' },
   { flag: PermissionFlagsBits.ReadMessageHistory, name: 'Read Message History', why: 'reply to the message that asked' },
 ] as const;
 

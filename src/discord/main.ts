@@ -62,8 +62,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
   };
 
   // discord.js and the engine are imported only now: a missing token answers instantly.
-  const [{ EngineClient }, { openStorage, StorageError }, { createBot }] = await Promise.all([
+  const [{ EngineClient }, { DocumentLibrary }, { openStorage, StorageError }, { createBot }] = await Promise.all([
     import('../core/engineProcess.js'),
+    import('../core/library/documentLibrary.js'),
     import('../storage/index.js'),
     import('./createBot.js'),
   ]);
@@ -134,7 +135,20 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<numb
     logIndex(logger, engine.manifest, engine.rebuiltBecause);
     live.indexLoaded = true;
 
-    bot = createBot({ engine, config, logger, storage });
+    // Servers' own documents: their indexes load when first asked, with a model of their own
+    // in this process, loaded the first time a server's document is opened (the shared
+    // corpus's engine runs in its own process and cannot lend its model).
+    const library = new DocumentLibrary({
+      root: path.resolve(PROJECT_ROOT, config.DATA_DIR, 'documents'),
+      embedder: async () => (await import('../core/embed/loadEmbedder.js')).loadEmbedder(engineOptionsFrom(config).embedder),
+      maxFileBytes: Math.floor(config.DOCUMENT_MAX_MB * 1024 * 1024),
+      maxDocumentsPerGroup: config.DOCUMENTS_PER_SERVER,
+      maxLoaded: config.DOCUMENT_INDEXES_LOADED,
+      logger,
+    });
+    closers.push(() => library.close());
+
+    bot = createBot({ engine, config, logger, storage, library });
     live.client = bot.client;
     // One failing handler must not take the bot down for everyone: log it and keep serving.
     process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));

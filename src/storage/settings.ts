@@ -30,6 +30,12 @@ export interface GuildSettings {
   quizDurationSeconds: number;
   /** Days the audit log (questions and their feedback) is kept before it is deleted. */
   retentionDays: number;
+  /** Whether the bot's shared documents answer here besides the server's own. */
+  sharedCorpus: boolean;
+  /** Channels bound to some of the server's own documents: channel id -> document ids. */
+  channelDocuments: Record<string, string[]>;
+  /** Answer each question in a new thread (forum channels always get the answer in the post's thread). */
+  answerInThreads: boolean;
 }
 
 /**
@@ -50,6 +56,9 @@ export const DEFAULT_GUILD_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   maxQuestionLength: 500,
   quizDurationSeconds: 60,
   retentionDays: 30,
+  sharedCorpus: true,
+  channelDocuments: {},
+  answerInThreads: false,
 });
 
 /** Ranges, also useful to the adapter for its slash-command option limits. */
@@ -63,6 +72,8 @@ export const SETTINGS_LIMITS = {
   quizDurationSeconds: { min: 10, max: 840 },
   // At least one day: the daily cap counts today's rows, so they must still exist.
   retentionDays: { min: 1, max: 365 },
+  // Bound channels, and documents per bound channel.
+  channelDocuments: { channels: 100, documents: 25 },
 } as const;
 
 const id = z.string().trim().min(1).max(64);
@@ -80,6 +91,11 @@ const settingsShape = {
   maxQuestionLength: int(SETTINGS_LIMITS.maxQuestionLength),
   quizDurationSeconds: int(SETTINGS_LIMITS.quizDurationSeconds),
   retentionDays: int(SETTINGS_LIMITS.retentionDays),
+  sharedCorpus: z.boolean(),
+  channelDocuments: z
+    .record(id, z.array(z.string().min(1).max(200)).min(1).max(SETTINGS_LIMITS.channelDocuments.documents))
+    .refine((bindings) => Object.keys(bindings).length <= SETTINGS_LIMITS.channelDocuments.channels, `at most ${SETTINGS_LIMITS.channelDocuments.channels} bound channels`),
+  answerInThreads: z.boolean(),
 } satisfies { [K in keyof GuildSettings]: z.ZodType<GuildSettings[K], z.ZodTypeDef, unknown> };
 
 const patchSchema = z.object(settingsShape).partial().strict();
@@ -111,7 +127,7 @@ export function resolveDefaults(overrides: GuildSettingsPatch = {}): Readonly<Gu
 
 /** Overrides over the defaults; never hands out the frozen default array itself. */
 function withDefaults(defaults: Readonly<GuildSettings>, overrides: GuildSettingsPatch): GuildSettings {
-  return { ...defaults, answerChannels: [...defaults.answerChannels], ...overrides };
+  return { ...defaults, answerChannels: [...defaults.answerChannels], channelDocuments: { ...defaults.channelDocuments }, ...overrides };
 }
 
 interface OverridesRow {

@@ -195,6 +195,21 @@ export class Storage {
     return this.#guard(() => this.#forget.immediate(guildId, userId));
   }
 
+  /**
+   * /forget-server, or the bot leaving a server: everything kept about the server (settings,
+   * questions with their feedback, quizzes and answers, rate-limit rows), in one transaction.
+   * Returns how many questions went.
+   */
+  forgetGuild(guildId: string): number {
+    return this.#guard(() =>
+      this.#db.transaction(() => {
+        const questions = this.#db.prepare('DELETE FROM questions WHERE guild_id = ?').run(guildId).changes;
+        for (const table of ['guild_settings', 'quiz_answers', 'quizzes', 'asks']) this.#db.prepare(`DELETE FROM ${table} WHERE guild_id = ?`).run(guildId);
+        return questions;
+      }).immediate(),
+    );
+  }
+
   // Reports
 
   buildReport(guildId: string, options?: ReportOptions): Report {

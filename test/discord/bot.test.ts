@@ -93,12 +93,13 @@ function pingsNobody(message: VisibleMessage): void {
 describe('start-up', () => {
   it('logs in once the engine is loaded, with the commands registered in the guild', async () => {
     const { discord, logs } = run;
-    expect(discord.commands.map((c) => c.name)).toEqual(['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'report', 'reindex']);
+    expect(discord.commands.map((c) => c.name)).toEqual(['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'documents', 'report', 'reindex', 'forget-server']);
     expect(discord.commands.every((c) => c.guild_id === discord.guild.id)).toBe(true);
     const ask = discord.commands.find((c) => c.name === 'ask')!;
     expect(ask.options?.map((o) => [o.name, o.required ?? false])).toEqual([
       ['question', true],
       ['private', false],
+      ['document', false],
     ]);
     const quote = discord.commands.find((c) => c.name === 'quote')!;
     expect(quote.options?.[0]).toMatchObject({ name: 'section', autocomplete: true });
@@ -125,7 +126,7 @@ describe('/ask', () => {
     expect(quotes).toEqual(expected.passages.map((p) => ({ quote: p.quote, citation: `§${p.section.number} ${p.section.title}, ¶${p.paragraph}` })));
     for (const { quote } of quotes) expect(foldWhitespace(SEED_TEXT)).toContain(quote);
     expect(embed?.footer?.text).toBe('Russia Becomes the First Country to Recognize the Taliban Government · passages 1–3');
-    expect(buttons(message).map((b) => ('label' in b && b.label) || ('emoji' in b && b.emoji?.name))).toEqual(['More passages', '👍', '👎']);
+    expect(buttons(message).map((b) => ('label' in b && b.label) || ('emoji' in b && b.emoji?.name))).toEqual(['More passages', '👍', '👎', 'Show 1 in context', 'Show 2 in context', 'Show 3 in context']);
     withinLimits(message);
     pingsNobody(message);
   });
@@ -190,7 +191,8 @@ describe('/sections, /quote, /help', () => {
     const documentId = engine.documents()[0]!.id;
     const section = await discord.sendSlashCommand({ name: 'quote', options: { section: '0:3' } }).finalMessage();
     expect(section.embeds[0]?.title).toBe('§3 Human Rights Concerns Amidst Russia’s Diplomatic Move');
-    expect(unescapeMarkdown(section.embeds[0]?.description ?? '')).toBe(engine.sectionText(documentId, 3).map((p) => p.quote).join('\n\n'));
+    // Each paragraph of a whole section carries its ¶ number, so citations can be matched.
+    expect(unescapeMarkdown(section.embeds[0]?.description ?? '')).toBe(engine.sectionText(documentId, 3).map((p) => `**¶${p.paragraph}** ${p.quote}`).join('\n\n'));
 
     const paragraph = await discord.sendSlashCommand({ name: 'quote', options: { section: 'Human Rights', paragraph: 4 } }).finalMessage();
     expect(paragraph.embeds[0]?.title).toBe('§3 Human Rights Concerns Amidst Russia’s Diplomatic Move, ¶4');
@@ -228,7 +230,7 @@ describe('questions in channels', () => {
     expect(quotesOf(reply.embeds[0]).map((q) => q.quote)).toEqual(direct.passages.map((p) => p.quote));
     expect(reply.allowed_mentions).toEqual({ parse: [], replied_user: false });
     pingsNobody(reply);
-    expect(buttons(reply).length).toBe(3);
+    expect(buttons(reply).length).toBe(3 + reply.embeds.length * 3); // More, 👍, 👎, and "in context" per passage
   });
 
   it('ignores messages that do not mention it outside Q&A channels', async () => {

@@ -99,6 +99,7 @@ describe('custom ids', () => {
     { kind: 'sections-page', page: 1, textHash: 'zyxwvuts' },
     { kind: 'quiz', quizId: 123456789012345, option: 3 },
     { kind: 'forget', userId: '12345678901234567890' },
+    { kind: 'context', documentHash: 'abcdefgh', section: 12, paragraph: 3, start: 123456789, end: 123456999 },
   ];
   it.each(ids)('round-trip within 100 characters: %o', (id) => {
     const encoded = encodeCustomId(id);
@@ -106,7 +107,7 @@ describe('custom ids', () => {
     expect(encoded.startsWith('v1:')).toBe(true);
     expect(decodeCustomId(encoded)).toEqual(id);
   });
-  it.each(['v0:more:3:abcdefghij', 'v1:more:x:abcdefghij', 'v1:nope:1', 'page:2', '', 'v1:fb:maybe:abcdefghij:1', 'v1:qz:0:1', 'v1:qz:12:x', 'v1:qz:1234567890123456:1', 'v1:fm:123', 'v1:fm:12345678901234567:x'])('reject %j', (id) => {
+  it.each(['v0:more:3:abcdefghij', 'v1:more:x:abcdefghij', 'v1:nope:1', 'page:2', '', 'v1:fb:maybe:abcdefghij:1', 'v1:qz:0:1', 'v1:qz:12:x', 'v1:qz:1234567890123456:1', 'v1:fm:123', 'v1:fm:12345678901234567:x', 'v1:cx:abcdefgh:1:2:30:20', 'v1:cx:abcdefgh:1:2:1234567890:1234567891'])('reject %j', (id) => {
     expect(decodeCustomId(id)).toBeNull();
   });
 });

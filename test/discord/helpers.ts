@@ -50,6 +50,7 @@ export function wrapEngine(engine: BotDeps['engine'], ask: (question: string, op
     summarise: (...args) => engine.summarise(...args),
     quiz: (...args) => engine.quiz(...args),
     documents: () => engine.documents(),
+    textAt: (...args) => engine.textAt?.(...args),
     close: async () => {},
   };
 }
@@ -134,8 +135,11 @@ export async function startBot({
   storage,
   dataDir,
   scheduler,
+  library,
 }: {
   engine: BotDeps['engine'];
+  /** Servers' own documents (/documents); a function makes a new one at each (re)start, as a new process would. */
+  library?: () => NonNullable<BotDeps['library']>;
   env?: Record<string, string>;
   fake?: FakeDiscordOptions;
   storage?: Storage;
@@ -151,7 +155,8 @@ export async function startBot({
   await deployCommands({ rest: new REST({ api: discord.apiUrl, retries: 0, timeout: 2000 }).setToken(TOKEN), guildId: discord.guild.id });
   const launch = async () => {
     const current = deps.storage ?? openOwn();
-    deps = { engine, config, logger: logs.logger, ...(current ? { storage: current } : {}), ...(scheduler ? { scheduler } : {}) };
+    await deps.library?.close();
+    deps = { engine, config, logger: logs.logger, ...(current ? { storage: current } : {}), ...(scheduler ? { scheduler } : {}), ...(library ? { library: library() } : {}) };
     const bot = createBot(deps, { rest: { retries: 0, timeout: 2000 }, waitGuildTimeout: 1000 });
     await bot.start(TOKEN);
     return bot;
@@ -168,6 +173,7 @@ export async function startBot({
     logs,
     async stop() {
       await bot.stop();
+      await deps.library?.close();
       await discord.close();
       if (dataDir) deps.storage?.close();
     },

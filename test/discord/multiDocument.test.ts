@@ -32,6 +32,22 @@ const pageButton = (message: VisibleMessage, label: string) =>
     | undefined;
 
 describe('several documents', () => {
+  it('/ask document: answers from that document alone, chosen with autocomplete', async () => {
+    const choices = await run.discord.sendAutocomplete({ name: 'ask', options: [{ name: 'question', value: 'x' }, { name: 'document', value: 'readline', focused: true }] });
+    expect(choices.map((c) => c.value)).toEqual(['node-readline.md']);
+    const question = 'How do I read a file line by line?';
+    const both = await run.discord.sendSlashCommand({ name: 'ask', options: { question } }).finalMessage();
+    expect(both.embeds[0]?.footer?.text).toContain('Readline');
+    const alone = await run.discord.sendSlashCommand({ name: 'ask', options: { question: 'Why did Russia recognize the Taliban?', document: 'node-readline.md' } }).finalMessage();
+    // The readline docs do not answer that; the seed article, which would, is not asked.
+    expect(alone.embeds[0]?.footer?.text ?? '').not.toContain('Russia');
+    expect((alone.embeds[0]?.description ?? '').split('\n').filter((l) => l.startsWith('> '))).toEqual([]);
+    const seed = engine.documents().find((d) => d.id !== 'node-readline.md')!.id;
+    const onlySeed = await run.discord.sendSlashCommand({ name: 'ask', options: { question: 'Why did Russia recognize the Taliban?', document: seed } }).finalMessage();
+    expect(onlySeed.embeds[0]?.footer?.text).not.toContain('Readline');
+    expect(onlySeed.embeds[0]?.description).toContain('Taliban');
+  });
+
   it('autocomplete names each section with its document, at most 25, within 100 characters', async () => {
     const choices = await run.discord.sendAutocomplete({ name: 'quote', options: { section: 'history' } });
     expect(choices.length).toBeGreaterThan(0);
@@ -74,7 +90,8 @@ describe('several documents', () => {
     }
     expect(pages.length).toBeGreaterThan(1);
     const text = pages.map((p) => unescapeMarkdown(p.embeds[0]!.description!));
-    const whole = engine.sectionText(longest.documentId, longest.number).map((p) => p.quote).join('\n\n');
+    // Each paragraph carries its ¶ number.
+    const whole = engine.sectionText(longest.documentId, longest.number).map((p) => `**¶${p.paragraph}** ${p.quote}`).join('\n\n');
     // Nothing lost or added across pages, and no page starts or ends inside a word.
     expect(text.join(' ').replace(/\s+/g, ' ')).toBe(whole.replace(/\s+/g, ' '));
     for (const page of pages) expect(page.embeds[0]!.description!.length).toBeLessThanOrEqual(4096);

@@ -124,15 +124,15 @@ describe('npm run deploy-commands', () => {
     const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl, DISCORD_GUILD_ID: discord.guild.id });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const names = ['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'report', 'reindex'];
+    const names = ['ask', 'sections', 'quote', 'summary', 'quiz', 'quiz-scores', 'forget-me', 'help', 'config', 'documents', 'report', 'reindex', 'forget-server'];
     const [registered, , invite, url] = run.stdout.trim().split('\n');
     expect(registered).toBe(`Registered ${names.length} commands (${names.map((n) => `/${n}`).join(', ')}) in server ${discord.guild.id}: they are available there now.`);
-    expect(invite).toBe('Invite the bot (scopes bot, applications.commands; permissions View Channels, Send Messages, Send Messages in Threads, Embed Links, Read Message History (274877991936)):');
-    // 274877991936 = ViewChannel 1<<10 | SendMessages 1<<11 | EmbedLinks 1<<14 | ReadMessageHistory 1<<16 | SendMessagesInThreads 1<<38
-    expect(1024 + 2048 + 16384 + 65536 + 2 ** 38).toBe(274877991936);
+    expect(invite).toBe('Invite the bot (scopes bot, applications.commands; permissions View Channels, Send Messages, Send Messages in Threads, Create Public Threads, Embed Links, Attach Files, Read Message History (309237763072)):');
+    // ViewChannel 1<<10 | SendMessages 1<<11 | EmbedLinks 1<<14 | AttachFiles 1<<15 | ReadMessageHistory 1<<16 | CreatePublicThreads 1<<35 | SendMessagesInThreads 1<<38
+    expect(1024 + 2048 + 16384 + 32768 + 65536 + 2 ** 35 + 2 ** 38).toBe(309237763072);
     const link = new URL(url!);
     expect(link.origin + link.pathname).toBe('https://discord.com/oauth2/authorize');
-    expect(Object.fromEntries(link.searchParams)).toEqual({ client_id: discord.applicationId, scope: 'bot applications.commands', permissions: '274877991936', guild_id: discord.guild.id });
+    expect(Object.fromEntries(link.searchParams)).toEqual({ client_id: discord.applicationId, scope: 'bot applications.commands', permissions: '309237763072', guild_id: discord.guild.id });
     expect(discord.commands.map((c) => [c.name, c.guild_id])).toEqual(names.map((n) => [n, discord!.guild.id]));
   });
 
@@ -140,7 +140,7 @@ describe('npm run deploy-commands', () => {
     discord = await startFakeDiscord({ token: 'deploy-token' });
     const run = await runScript('src/discord/deployCommands.ts', { DISCORD_TOKEN: 'deploy-token', DISCORD_API_URL: discord.apiUrl });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Registered 11 commands .* globally for application \d+/);
+    expect(run.stdout).toMatch(/^Registered 13 commands .* globally for application \d+/);
     expect(discord.commands.every((c) => !c.guild_id)).toBe(true);
   });
 

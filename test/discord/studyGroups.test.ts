@@ -119,10 +119,10 @@ const click = (message: VisibleMessage, option: number, user: string) =>
 describe('commands', () => {
   it('registers the moderator commands for Manage Server only, in servers only', () => {
     const byName = new Map(run.discord.commands.map((c) => [c.name, c]));
-    for (const name of ['config', 'report', 'reindex']) expect(byName.get(name)?.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
+    for (const name of ['config', 'documents', 'report', 'reindex', 'forget-server']) expect(byName.get(name)?.default_member_permissions).toBe(String(PermissionFlagsBits.ManageGuild));
     for (const name of ['ask', 'summary', 'quiz', 'quiz-scores', 'forget-me']) expect(byName.get(name)?.default_member_permissions ?? null).toBeNull();
     for (const name of ['config', 'report', 'quiz', 'quiz-scores', 'forget-me']) expect(byName.get(name)?.contexts).toEqual([0]);
-    expect(byName.get('config')?.options?.map((o) => o.name)).toEqual(['show', 'channels', 'cooldown', 'daily-cap', 'visibility', 'moderator-role', 'quiz-duration', 'question-length', 'retention']);
+    expect(byName.get('config')?.options?.map((o) => o.name)).toEqual(['show', 'channels', 'cooldown', 'daily-cap', 'visibility', 'moderator-role', 'quiz-duration', 'question-length', 'shared-corpus', 'documents', 'threads', 'retention']);
   });
 
   it('/help lists the new commands, and the moderator commands to moderators only', async () => {

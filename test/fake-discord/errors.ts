@@ -46,6 +46,8 @@ export const apiErrors = {
   missingPermissions: fail(403, RESTJSONErrorCodes.MissingPermissions, 'Missing Permissions'),
   notAuthor: fail(403, RESTJSONErrorCodes.CannotEditMessageAuthoredByAnotherUser, 'Cannot edit a message authored by another user'),
   invalidJson: fail(400, RESTJSONErrorCodes.RequestBodyContainsInvalidJSON, 'The request body contains invalid JSON.'),
+  threadAlreadyCreated: fail(400, RESTJSONErrorCodes.ThreadAlreadyCreatedForMessage, 'A thread has already been created for this message'),
+  cannotStartThreadHere: fail(400, RESTJSONErrorCodes.InvalidFormBodyOrContentType, 'Invalid Form Body'),
 };
 
 /** Collects field errors and throws them as one 50035 `Invalid Form Body`, like Discord. */

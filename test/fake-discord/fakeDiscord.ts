@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import {
   ApplicationFlags,
+  ChannelType,
   ComponentType,
   GatewayDispatchEvents,
   GatewayIntentBits,
@@ -20,6 +21,8 @@ import {
   PermissionFlagsBits,
   type APIApplicationCommand,
   type APIApplicationCommandOptionChoice,
+  type APIAttachment,
+  type APIMessage,
   type APIUser,
   type GatewayIdentifyData,
 } from 'discord-api-types/v10';
@@ -35,6 +38,7 @@ import { Recorder } from './recorder.js';
 import { registerRoutes } from './rest.js';
 import { World } from './world.js';
 import { createSnowflake } from './snowflake.js';
+import type { UserRef } from './types.js';
 import type {
   AutocompleteOptions,
   ClickButtonOptions,
@@ -65,6 +69,8 @@ export class FakeDiscord {
   readonly #reactions = new Recorder<{ channelId: string; messageId: string; emoji: string; at: number }>('reactions');
   readonly #commands: CommandRegistry;
   readonly #messages: MessageStore;
+  /** Files users uploaded for commands, by attachment id. */
+  readonly #uploads = new Map<string, APIAttachment>();
   readonly #interactions: InteractionRegistry;
   readonly #gateway: GatewayServer;
   readonly #world: World;
@@ -134,6 +140,8 @@ export class FakeDiscord {
       gatewayUrl: () => this.#gateway.url,
       now: () => this.#now(),
       channel: (channelId) => this.#world.channel(channelId),
+      dispatch: (t, d, guildId) => void this.#gateway.dispatch(t, d, guildId),
+      privilegedIntents,
       botPermissions: (channelId) => this.#world.botPermissions(channelId),
     });
     this.#server = createServer((req, res) => void this.#onRequest(req, res));
@@ -254,8 +262,66 @@ export class FakeDiscord {
   // ---------------------------------------------------------------- acting as users
 
   /** Dispatches a chat input command; the handle collects the bot's responses. */
+  /**
+   * A user uploads a file, as Discord's client does before sending a command with an
+   * attachment option: pass the returned `id` as that option's value. Served at its `url`
+   * (the fake's CDN) until the fake closes.
+   */
+  uploadAttachment(options: { filename: string; data: Buffer | string; contentType?: string; channelId?: string }): APIAttachment {
+    const data = Buffer.isBuffer(options.data) ? options.data : Buffer.from(options.data);
+    const attachment = this.#messages.upload(options.channelId ?? this.guild.channels[0]!.id, {
+      field: 'files[0]',
+      name: options.filename,
+      size: data.length,
+      contentType: options.contentType ?? 'application/octet-stream',
+      data,
+      text: () => data.toString('utf8'),
+    });
+    this.#uploads.set(attachment.id, attachment);
+    return attachment;
+  }
+
+  /**
+   * The bot is removed from a guild (kicked, or the guild deleted): GUILD_DELETE without
+   * `unavailable`, which is how Discord tells this apart from an outage.
+   */
+  removeBotFromGuild(guildId: string = this.guild.id): void {
+    this.#gateway.dispatch(GatewayDispatchEvents.GuildDelete, { id: guildId }, guildId);
+  }
+
+  /**
+   * A user opens a post in a forum channel: THREAD_CREATE (newly created), then the post's
+   * first message (its id is the post's) as MESSAGE_CREATE, its content blanked without the
+   * MessageContent intent, as Discord does. Resolves with the post (a thread).
+   */
+  async createForumPost(options: { channelId: string; title: string; content: string; user?: UserRef; guildId?: string }): Promise<{ thread: { id: string; name: string }; message: APIMessage }> {
+    const source = this.#world.source({ ...options, ...(options.user ? { user: options.user } : {}) });
+    const guild = source.guild!;
+    const forum = guild.findChannel(options.channelId);
+    if (!forum || forum.type !== ChannelType.GuildForum) throw new Error(`FakeDiscord: ${options.channelId} is not a forum channel`);
+    const thread = guild.addThread({ parentId: forum.id, name: options.title, ownerId: source.user.id });
+    this.#gateway.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true }, guild.id);
+    const stored = this.#messages.create({
+      id: thread.id,
+      channelId: thread.id,
+      guildId: guild.id,
+      author: source.user,
+      write: { content: options.content },
+      files: [],
+      source: 'user',
+      type: MessageType.Default,
+      canMentionEveryone: false,
+    });
+    const session = this.#connectedSession(source);
+    const delivered = buildMessageCreate(structuredClone(stored.message), guild, source.member);
+    const mentioned = stored.message.mentions.some((u) => u.id === this.botUser.id);
+    if (!(session.intents & GatewayIntentBits.MessageContent) && !mentioned) Object.assign(delivered, { content: '', embeds: [], attachments: [], components: [] });
+    this.#gateway.dispatch(GatewayDispatchEvents.MessageCreate, delivered, guild.id);
+    return { thread: { id: thread.id, name: thread.name ?? options.title }, message: stored.message };
+  }
+
   sendSlashCommand(options: SlashCommandOptions): InteractionHandle {
-    const source = this.#world.source(options);
+    const source = { ...this.#world.source(options), attachment: (id: string) => this.#uploads.get(id) };
     const data = buildCommandData(this.#command(options.name, source), options.name, options.options, options, source);
     return this.#dispatchInteraction(buildInteraction(this.applicationId, source, InteractionType.ApplicationCommand, data), source, null);
   }

@@ -25,6 +25,8 @@ import {
   type APIRole,
   type APITextChannel,
   type APINewsChannel,
+  type APIGuildForumChannel,
+  type APIThreadChannel,
   type APIUser,
   type GatewayGuildCreateDispatchData,
   type Locale,
@@ -68,7 +70,9 @@ export const DEFAULT_BOT_PERMISSIONS =
   PermissionFlagsBits.AddReactions |
   PermissionFlagsBits.UseApplicationCommands;
 
-export type GuildTextChannel = APITextChannel | APINewsChannel;
+export type GuildTextChannel = APITextChannel | APINewsChannel | APIGuildForumChannel;
+/** A thread (a forum post is one too); messages go to the thread's own id. */
+export type GuildThread = APIThreadChannel;
 
 export function toPermissions(input: PermissionsInput | undefined, fallback: bigint): bigint {
   return input === undefined ? fallback : BigInt(input);
@@ -92,6 +96,8 @@ export class FakeGuild {
   readonly preferredLocale: string;
   readonly roles: APIRole[] = [];
   readonly channels: GuildTextChannel[] = [];
+  /** Threads and forum posts, created by the bot (REST) or by users (FakeDiscord.createForumPost). */
+  readonly threads: GuildThread[] = [];
   readonly members: APIGuildMember[] = [];
 
   constructor(options: FakeGuildOptions, botUser: APIUser, private readonly createdAt: string) {
@@ -144,9 +150,33 @@ export class FakeGuild {
     return this.members.find((m) => m.user.id === ref) ?? this.members.find((m) => m.user.username === ref);
   }
 
-  /** A channel by id or name. */
-  findChannel(ref: string): GuildTextChannel | undefined {
-    return this.channels.find((c) => c.id === ref) ?? this.channels.find((c) => c.name === ref);
+  /** A channel (or thread) by id or name. */
+  findChannel(ref: string): GuildTextChannel | GuildThread | undefined {
+    return this.channels.find((c) => c.id === ref) ?? this.threads.find((t) => t.id === ref) ?? this.channels.find((c) => c.name === ref) ?? this.threads.find((t) => t.name === ref);
+  }
+
+  /** Adds a public thread under `parentId` (a text or forum channel). */
+  addThread(options: { id?: string; parentId: string; name: string; ownerId: string }): GuildThread {
+    const parent = this.channels.find((c) => c.id === options.parentId);
+    if (!parent) throw new Error(`FakeDiscord: guild ${this.name} has no channel ${options.parentId} to start a thread in`);
+    const thread = {
+      id: options.id ?? createSnowflake(),
+      type: ChannelType.PublicThread,
+      guild_id: this.id,
+      parent_id: parent.id,
+      owner_id: options.ownerId,
+      name: options.name,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      message_count: 0,
+      member_count: 1,
+      total_message_sent: 0,
+      flags: 0,
+      applied_tags: [],
+      thread_metadata: { archived: false, auto_archive_duration: 1440, archive_timestamp: new Date().toISOString(), locked: false },
+    } as unknown as GuildThread;
+    this.threads.push(thread);
+    return thread;
   }
 
   /** Guild-wide permissions of a member holding `roleIds` (the @everyone role is implicit). */
@@ -162,6 +192,13 @@ export class FakeGuild {
 
   /** Permissions in a channel: base, then @everyone, role and member overwrites, in Discord's order. */
   channelPermissions(userId: string, roleIds: readonly string[], channelId: string): bigint {
+    // A thread has its parent's permissions, except that posting in it takes SendMessagesInThreads.
+    const thread = this.threads.find((t) => t.id === channelId);
+    if (thread) {
+      const inParent = this.channelPermissions(userId, roleIds, thread.parent_id ?? '');
+      const send = inParent & PermissionFlagsBits.SendMessagesInThreads ? PermissionFlagsBits.SendMessages : 0n;
+      return (inParent & ~PermissionFlagsBits.SendMessages) | send;
+    }
     let permissions = this.basePermissions(userId, roleIds);
     if (permissions === ALL_PERMISSIONS) return permissions;
     const overwrites = this.channels.find((c) => c.id === channelId)?.permission_overwrites ?? [];
@@ -230,7 +267,7 @@ export class FakeGuild {
       voice_states: [],
       members: this.members,
       channels: this.channels,
-      threads: [],
+      threads: this.threads,
       presences: [],
       stage_instances: [],
       guild_scheduled_events: [],
@@ -265,6 +302,9 @@ export class FakeGuild {
       rate_limit_per_user: 0,
       flags: 0,
     };
+    if (options.type === ChannelType.GuildForum) {
+      return { ...base, type: ChannelType.GuildForum, available_tags: [], default_reaction_emoji: null, default_thread_rate_limit_per_user: 0, default_sort_order: null, default_forum_layout: 0, default_auto_archive_duration: 1440 } as unknown as APIGuildForumChannel;
+    }
     return options.type === ChannelType.GuildAnnouncement
       ? { ...base, type: ChannelType.GuildAnnouncement }
       : { ...base, type: ChannelType.GuildText };

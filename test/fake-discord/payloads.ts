@@ -19,6 +19,7 @@ import {
   type APIApplicationCommandOption,
   type APIGuildMember,
   type APIInteraction,
+  type APIAttachment,
   type APIInteractionDataResolved,
   type APIMessage,
   type APIUser,
@@ -54,6 +55,8 @@ export interface InteractionSource {
   memberPermissions: bigint;
   appPermissions: bigint;
   locale: Locale;
+  /** Files the user uploaded (FakeDiscord.uploadAttachment), for attachment options. */
+  attachment?: (id: string) => APIAttachment | undefined;
 }
 
 /** Discord's upload limit for a server without boosts. */
@@ -230,6 +233,11 @@ function addResolved(type: ApplicationCommandOptionType, id: string, source: Int
   else if (type === ApplicationCommandOptionType.Role) asRole();
   else if (type === ApplicationCommandOptionType.Mentionable) {
     if (!asUser()) asRole();
+  } else if (type === ApplicationCommandOptionType.Attachment) {
+    // Discord uploads the file first; the option's value is its id, the file is in `resolved`.
+    const attachment = source.attachment?.(id);
+    if (!attachment) throw new Error(`FakeDiscord: no uploaded attachment ${id}; upload it with discord.uploadAttachment() first`);
+    resolved.attachments = { ...resolved.attachments, [id]: attachment };
   } else if (type === ApplicationCommandOptionType.Channel) {
     const channel = guild?.findChannel(id);
     if (channel) {

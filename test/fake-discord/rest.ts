@@ -7,13 +7,16 @@
  * permissions in the channel, so a bot lacking SendMessages gets the real 403.
  */
 import {
+  ChannelType,
+  GatewayDispatchEvents,
+  GatewayIntentBits,
   PermissionFlagsBits,
   type APIChannel,
   type APIUser,
   type RESTPostAPIApplicationCommandsJSONBody,
 } from 'discord-api-types/v10';
 import type { CommandRegistry } from './commands.js';
-import { apiErrors } from './errors.js';
+import { apiErrors, FormErrors } from './errors.js';
 import type { FakeGuild } from './guilds.js';
 import type { Router } from './http.js';
 import type { InteractionRegistry } from './interactions.js';
@@ -40,6 +43,10 @@ export interface RestContext {
   channel: (channelId: string) => { guild: FakeGuild | null; channel: APIChannel } | undefined;
   /** The bot's permissions in a channel (everything in DMs). */
   botPermissions: (channelId: string) => bigint;
+  /** Privileged intents enabled for the app (bits of GatewayIntentBits). */
+  privilegedIntents: number;
+  /** Sends a gateway dispatch to the session of `guildId` (e.g. THREAD_CREATE after a REST call). */
+  dispatch: (t: GatewayDispatchEvents, d: unknown, guildId: string | null) => void;
 }
 
 export function registerRoutes(router: Router, ctx: RestContext): void {
@@ -180,9 +187,13 @@ export function registerRoutes(router: Router, ctx: RestContext): void {
     return ok(stored.message);
   });
   router.add('GET', '/channels/:channelId/messages/:messageId', (_req, { channelId, messageId }) => {
-    const { channel, permissions } = channelOf(channelId);
+    const { guild, channel, permissions } = channelOf(channelId);
     requirePermission(permissions, PermissionFlagsBits.ReadMessageHistory);
-    return ok(messageIn(channel.id, messageId).message);
+    const message = messageIn(channel.id, messageId).message;
+    // Without Message Content enabled for the app, Discord blanks other users' messages in
+    // guilds over REST too, unless they mention the bot.
+    const blank = guild !== null && !(ctx.privilegedIntents & GatewayIntentBits.MessageContent) && message.author.id !== ctx.botUser.id && !message.mentions.some((u) => u.id === ctx.botUser.id);
+    return ok(blank ? { ...message, content: '', embeds: [], attachments: [], components: [] } : message);
   });
   router.add('PATCH', '/channels/:channelId/messages/:messageId', (req, { channelId, messageId }) => {
     const { channel, permissions } = channelOf(channelId);
@@ -199,6 +210,22 @@ export function registerRoutes(router: Router, ctx: RestContext): void {
     if (stored.message.author.id !== ctx.botUser.id) requirePermission(permissions, PermissionFlagsBits.ManageMessages);
     ctx.messages.delete(stored);
     return ok();
+  });
+  // Starting a thread from a message: the thread's id is the message's, the bot owns it.
+  router.add('POST', '/channels/:channelId/messages/:messageId/threads', (req, { channelId, messageId }) => {
+    const { guild, channel, permissions } = channelOf(channelId);
+    if (!guild || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) throw apiErrors.cannotStartThreadHere();
+    requirePermission(permissions, PermissionFlagsBits.CreatePublicThreads);
+    const stored = messageIn(channel.id, messageId);
+    if (guild.threads.some((t) => t.id === stored.message.id)) throw apiErrors.threadAlreadyCreated();
+    const name = String((req.body as { name?: unknown } | undefined)?.name ?? '').trim();
+    const form = new FormErrors();
+    form.required(['name'], name);
+    form.maxLength(['name'], name, 100);
+    form.throwIfAny();
+    const thread = guild.addThread({ id: stored.message.id, parentId: channel.id, name, ownerId: ctx.botUser.id });
+    ctx.dispatch(GatewayDispatchEvents.ThreadCreate, { ...thread, newly_created: true }, guild.id);
+    return { status: 201, body: thread };
   });
   router.add('POST', '/channels/:channelId/typing', (_req, { channelId }) => {
     const { channel, permissions } = channelOf(channelId);

@@ -47,8 +47,8 @@ export interface FakeChannelOptions {
   /** Snowflake; generated when omitted. */
   id?: string;
   name: string;
-  /** Only text-like guild channels are modelled. Default `ChannelType.GuildText`. */
-  type?: ChannelType.GuildText | ChannelType.GuildAnnouncement;
+  /** Text-like guild channels and forums are modelled. Default `ChannelType.GuildText`. */
+  type?: ChannelType.GuildText | ChannelType.GuildAnnouncement | ChannelType.GuildForum;
   topic?: string | null;
   permissionOverwrites?: FakePermissionOverwriteOptions[];
 }

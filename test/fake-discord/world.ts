@@ -38,7 +38,7 @@ export class World {
   /** The guild (null for a DM) and channel object for a channel id. */
   channel(channelId: string): { guild: FakeGuild | null; channel: APIChannel } | undefined {
     for (const guild of this.guilds) {
-      const channel = guild.channels.find((c) => c.id === channelId);
+      const channel = guild.channels.find((c) => c.id === channelId) ?? guild.threads.find((t) => t.id === channelId);
       if (channel) return { guild, channel };
     }
     const user = this.#dmChannels.get(channelId);

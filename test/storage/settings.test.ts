@@ -17,6 +17,9 @@ describe('guild settings', () => {
       maxQuestionLength: 500,
       quizDurationSeconds: 60,
       retentionDays: 30,
+      sharedCorpus: true,
+      channelDocuments: {},
+      answerInThreads: false,
     });
     expect(storage.getSettings('g1')).toEqual(DEFAULT_GUILD_SETTINGS);
   });

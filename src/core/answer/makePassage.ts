@@ -28,6 +28,8 @@ export function passageFromRange(state: SearchState, doc: number, sectionNumber:
     end,
     score: Math.round(Math.max(0, Math.min(1, score)) * 1000) / 1000,
   };
+  if (block.page !== undefined) passage.page = block.page;
+  if (document.source !== undefined) passage.source = document.source;
   // A list item makes sense with the sentence that introduces it ("Key factors include:"),
   // not the whole paragraph that sentence ends.
   if (block.kind === 'list-item') {

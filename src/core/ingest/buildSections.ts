@@ -28,6 +28,8 @@ export interface RawBlock {
   sentenceRanges?: Array<[number, number]>;
   /** Inside a Markdown block quote: sentences starting a line drop its `>` markers. */
   quoted?: boolean;
+  /** The page it starts on (PDF). */
+  page?: number;
 }
 
 export type RawItem = RawHeading | RawBlock;
@@ -83,6 +85,7 @@ export function buildSections(text: string, items: RawItem[]): Section[] {
       start,
       end,
       sentences,
+      ...(item.page !== undefined ? { page: item.page } : {}),
     };
     const intro = item.introducedBy ? placed.get(item.introducedBy) : undefined;
     if (intro && intro.section === current && endsWithColon(intro.block.text)) {

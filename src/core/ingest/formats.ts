@@ -1,5 +1,5 @@
 /** Which files are documents, and how to read them. */
-export type DocumentFormat = 'text' | 'markdown';
+export type DocumentFormat = 'text' | 'markdown' | 'pdf' | 'html' | 'docx';
 
 export interface DocumentMeta {
   title?: string;
@@ -15,6 +15,9 @@ export function formatOf(file: string): DocumentFormat | undefined {
   const lower = file.toLowerCase();
   if (lower.endsWith('.txt')) return 'text';
   if (lower.endsWith('.md') || lower.endsWith('.markdown')) return 'markdown';
+  if (lower.endsWith('.pdf')) return 'pdf';
+  if (lower.endsWith('.html') || lower.endsWith('.htm')) return 'html';
+  if (lower.endsWith('.docx')) return 'docx';
   if (!hasExtension(file)) return 'text';
   return undefined;
 }
@@ -24,3 +27,14 @@ export function hasExtension(file: string): boolean {
   const base = file.split(/[\\/]/).pop() ?? file;
   return base.lastIndexOf('.') > 0;
 }
+
+/**
+ * Formats whose text is extracted by a library rather than read as it is: the engine quotes
+ * the extracted text (kept with the index), and the layout it came with gives sections and pages.
+ */
+export function isExtractedFormat(format: DocumentFormat): format is 'pdf' | 'html' | 'docx' {
+  return format === 'pdf' || format === 'html' || format === 'docx';
+}
+
+/** The file types a document may have, for messages ("expected …"). */
+export const SUPPORTED_EXTENSIONS = ['.txt', '.md', '.markdown', '.pdf', '.html', '.htm', '.docx'] as const;

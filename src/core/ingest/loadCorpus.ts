@@ -44,7 +44,7 @@ export function parseCorpus(files: readonly CorpusFile[], options: LoadCorpusOpt
     let document: ParsedDocument;
     try {
       const onWarning = (message: string) => logger.warn({ path: file.id }, `${file.id}: ${message}`);
-      document = parseDocument(file.text, { id: file.id, path: file.path, format: file.format, ...(file.meta ? { meta: file.meta } : {}), onWarning });
+      document = parseDocument(file.text, { id: file.id, path: file.path, format: file.format, ...(file.meta ? { meta: file.meta } : {}), ...(file.extracted ? { extracted: file.extracted } : {}), onWarning });
     } catch (error) {
       // One file the parser cannot handle must not cost the rest of the corpus.
       skip(file.id, `could not be parsed (${(error as Error).message})`);

@@ -3,6 +3,8 @@ import { parseMarkdown } from './parseMarkdown.js';
 import { parseText } from './parseText.js';
 
 import type { DocumentFormat, DocumentMeta } from './formats.js';
+import type { LayoutBlock } from './layout.js';
+import { buildSections, type RawItem } from './buildSections.js';
 
 export { formatOf } from './formats.js';
 
@@ -16,6 +18,8 @@ export interface ParseDocumentOptions {
   meta?: DocumentMeta;
   /** Told when a hostile document was parsed with limits (see ingest/limitNesting). */
   onWarning?: (message: string) => void;
+  /** PDF, HTML, DOCX: the layout `text` was extracted with, and the title the file states. */
+  extracted?: { layout: LayoutBlock[]; title?: string };
 }
 
 const BOM = '\uFEFF';
@@ -37,6 +41,9 @@ export function parseDocument(text: string, options: ParseDocumentOptions): Pars
     sections = markdown.sections;
     title ??= markdown.frontMatter.title ?? markdown.firstTitle;
     source ??= markdown.frontMatter.source;
+  } else if (options.extracted) {
+    sections = sectionsFromLayout(text, options.extracted.layout);
+    title ??= options.extracted.title ?? sections.find((s) => s.level > 0)?.title;
   } else {
     sections = parseText(text);
   }
@@ -51,4 +58,14 @@ export function titleFromFileName(file: string): string {
   const base = file.split(/[\\/]/).pop() ?? file;
   const name = base.replace(/\.[^.]+$/, '').replace(/[-_.\s]+/g, ' ').trim() || base;
   return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Extracted blocks (ranges the extractor wrote) -> numbered sections; a page stays with its block. */
+export function sectionsFromLayout(text: string, layout: readonly LayoutBlock[]): ParsedDocument['sections'] {
+  const items: RawItem[] = layout.map((b) =>
+    b.kind === 'heading'
+      ? { type: 'heading', level: b.level ?? 1, title: text.slice(b.start, b.end).replace(/\s+/g, ' ').trim(), start: b.start, end: b.end }
+      : { type: 'block', kind: b.kind, start: b.start, end: b.end, ...(b.page !== undefined ? { page: b.page } : {}) },
+  );
+  return buildSections(text, items);
 }

@@ -5,10 +5,11 @@
  */
 import { silentLogger } from '../silentLogger.js';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../types.js';
-import { formatOf, hasExtension, type DocumentFormat, type DocumentMeta } from './formats.js';
+import { formatOf, hasExtension, isExtractedFormat, SUPPORTED_EXTENSIONS, type DocumentFormat, type DocumentMeta } from './formats.js';
+import { ExtractError, type Extracted, type LayoutBlock } from './layout.js';
 
 /** Files larger than this are skipped (bytes). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -27,7 +28,16 @@ export interface LoadCorpusOptions {
   logger?: Logger;
   /** Files larger than this many bytes are skipped (default `MAX_FILE_BYTES`). */
   maxFileBytes?: number;
+  /**
+   * A folder where text extracted from PDF, HTML and Word files is kept, by the file's hash:
+   * telling whether an index is current needs the text, and pdf.js takes about as long to
+   * read a long PDF as loading its index. Default: none (extract every time).
+   */
+  extractionCache?: string;
 }
+
+/** Bump when an extractor changes what it produces, so cached extractions are not reused. */
+export const EXTRACTION_VERSION = 1;
 
 export interface SkippedFile {
   /** Path relative to the corpus folder, '/' separators. */
@@ -43,9 +53,14 @@ export interface CorpusFile {
   /** Absolute path. */
   path: string;
   format: DocumentFormat;
-  /** Decoded text, BOM included when the file has one (parseDocument removes it). */
+  /**
+   * Decoded text, BOM included when the file has one (parseDocument removes it); for a PDF,
+   * web page or Word file, the text extracted from it, which is what gets quoted.
+   */
   text: string;
   meta?: DocumentMeta;
+  /** PDF, HTML, DOCX: the layout the text was extracted with (headings, pages) and the title the file states. */
+  extracted?: { layout: LayoutBlock[]; title?: string };
 }
 
 export interface ReadCorpus {
@@ -60,7 +75,7 @@ export interface ReadCorpus {
  */
 export async function readCorpus(target: string, options: LoadCorpusOptions = {}): Promise<ReadCorpus> {
   const logger = options.logger ?? silentLogger;
-  const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES };
+  const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES, ...(options.extractionCache ? { extractionCache: options.extractionCache } : {}) };
   const absolute = path.resolve(target);
   let info;
   try {
@@ -72,7 +87,7 @@ export async function readCorpus(target: string, options: LoadCorpusOptions = {}
   if (!info.isDirectory()) {
     const format = formatOf(absolute);
     if (!format) {
-      throw new Error(`Cannot load "${target}": unsupported file type (expected .txt, .md, .markdown or a plain-text file without an extension)`);
+      throw new Error(`Cannot load "${target}": unsupported file type (expected ${SUPPORTED_EXTENSIONS.join(', ')}, or a plain-text file without an extension)`);
     }
     const result = await readCorpusFile(absolute, path.basename(absolute), format, logger, limits);
     if ('reason' in result) throw new Error(`Cannot load "${target}": ${result.reason}`);
@@ -117,17 +132,83 @@ export function corpusHash(files: readonly CorpusFile[]): string {
   const sorted = [...files].sort((a, b) => compare(a.id, b.id));
   for (const file of sorted) {
     // JSON keeps the fields unambiguous (no separator can be forged by the text).
-    hash.update(JSON.stringify([file.id, file.format, file.meta?.title ?? null, file.meta?.source ?? null, file.text]));
+    const fields: unknown[] = [file.id, file.format, file.meta?.title ?? null, file.meta?.source ?? null, file.text];
+    // Only extracted formats carry a layout, so the hashes of .txt and .md corpora are unchanged.
+    if (file.extracted) fields.push(file.extracted);
+    hash.update(JSON.stringify(fields));
     hash.update('\n');
   }
   return hash.digest('hex');
 }
 
-async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number }): Promise<CorpusFile | { reason: string }> {
+async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number; extractionCache?: string }): Promise<CorpusFile | { reason: string }> {
+  if (isExtractedFormat(format)) {
+    const read = await readBytes(file, limits.maxFileBytes);
+    if ('reason' in read) return read;
+    const extracted = await extractCached(format, read.bytes, limits.extractionCache, logger);
+    if ('reason' in extracted) return extracted;
+    const meta = await readMeta(file, id, logger);
+    return { id, path: file, format, text: extracted.text, ...(meta ? { meta } : {}), extracted: { layout: extracted.layout, ...(extracted.title ? { title: extracted.title } : {}) } };
+  }
   const read = await readText(file, limits.maxFileBytes);
   if ('reason' in read) return read;
   const meta = await readMeta(file, id, logger);
   return { id, path: file, format, text: read.text, ...(meta ? { meta } : {}) };
+}
+
+/** The file's bytes, or why it cannot be used (missing, too large, empty). */
+export async function readBytes(file: string, maxFileBytes = MAX_FILE_BYTES): Promise<{ bytes: Buffer } | { reason: string }> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return { reason: 'not a regular file' };
+    if (info.size > maxFileBytes) {
+      return { reason: `too large (${megabytes(info.size)}; the limit is ${megabytes(maxFileBytes)})` };
+    }
+    const bytes = await readFile(file);
+    return bytes.length === 0 ? { reason: 'empty file' } : { bytes };
+  } catch (error) {
+    return { reason: `unreadable (${describeError(error)})` };
+  }
+}
+
+/**
+ * The text of a PDF, web page or Word file, or why there is none (a scan, a broken file).
+ * The extractors load only when such a file is read.
+ */
+export async function extractText(format: 'pdf' | 'html' | 'docx', bytes: Uint8Array): Promise<Extracted | { reason: string }> {
+  try {
+    if (format === 'pdf') return await (await import('./extractPdf.js')).extractPdf(bytes);
+    if (format === 'docx') return await (await import('./extractDocx.js')).extractDocx(bytes);
+    return (await import('./extractHtml.js')).extractHtml(new TextDecoder('utf-8').decode(bytes));
+  } catch (error) {
+    if (error instanceof ExtractError) return { reason: error.message };
+    return { reason: `could not read its text (${(error as Error).message})` };
+  }
+}
+
+/** `extractText`, remembered in `cacheDir` by the file's hash (a failure is not remembered). */
+async function extractCached(format: 'pdf' | 'html' | 'docx', bytes: Buffer, cacheDir: string | undefined, logger: Logger): Promise<Extracted | { reason: string }> {
+  if (!cacheDir) return extractText(format, bytes);
+  const key = createHash('sha256').update(`${EXTRACTION_VERSION}\n${format}\n`).update(bytes).digest('hex');
+  const file = path.join(cacheDir, `${key}.json`);
+  try {
+    const cached = JSON.parse(await readFile(file, 'utf8')) as { extracted?: Extracted };
+    if (cached.extracted && typeof cached.extracted.text === 'string' && Array.isArray(cached.extracted.layout)) return cached.extracted;
+  } catch {
+    // Not cached yet (or unreadable): extract.
+  }
+  const extracted = await extractText(format, bytes);
+  if (!('reason' in extracted)) {
+    try {
+      await mkdir(cacheDir, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      await writeFile(tmp, JSON.stringify({ extracted }));
+      await rename(tmp, file);
+    } catch (error) {
+      logger.warn({ cacheDir, error: describeError(error) }, 'could not keep the extracted text; it will be extracted again next time');
+    }
+  }
+  return extracted;
 }
 
 /** The file's text, or why it cannot be used. */

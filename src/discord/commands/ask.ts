@@ -1,12 +1,28 @@
-import { ApplicationCommandOptionType } from 'discord.js';
+import { ApplicationCommandOptionType, type AutocompleteInteraction } from 'discord.js';
 import { answerInteraction } from '../answering.js';
+import { DISCORD_LIMITS } from '../constants.js';
+import { truncateWords } from '../format/text.js';
 import { answerChannel, questionLength, rateLimit } from '../guards/index.js';
+import { documentEngine } from '../scopedEngine.js';
 import { guildSettings } from '../settings.js';
+import type { BotContext } from '../types.js';
 import { defineCommand } from './types.js';
 
+/** The documents that answer here (this server's and, when allowed, the shared ones), by title or file name. */
+async function documentChoices(interaction: AutocompleteInteraction, ctx: BotContext): Promise<void> {
+  const typed = String(interaction.options.getFocused()).toLowerCase();
+  await interaction.respond(
+    ctx.engine
+      .documents()
+      .filter((d) => `${d.title} ${d.id}`.toLowerCase().includes(typed))
+      .slice(0, DISCORD_LIMITS.autocompleteChoices)
+      .map((d) => ({ name: truncateWords(d.title === d.id ? d.id : `${d.title} (${d.id})`, DISCORD_LIMITS.choiceName), value: d.id.slice(0, 100) })),
+  );
+}
+
 /**
- * `/ask question:<text> [private:<bool>]`: the answer, quoted from the document, with
- * citations. Without `private`, the server's visibility setting decides.
+ * `/ask question:<text> [document:<autocomplete>] [private:<bool>]`: the answer, quoted from
+ * the documents, with citations. Without `private`, the server's visibility setting decides.
  */
 export const ask = defineCommand({
   data: {
@@ -15,11 +31,14 @@ export const ask = defineCommand({
     options: [
       { name: 'question', description: 'What you want to know', type: ApplicationCommandOptionType.String, required: true },
       { name: 'private', description: 'Show the answer only to you (default: as the server chose)', type: ApplicationCommandOptionType.Boolean },
+      { name: 'document', description: 'Ask only this document (start typing its title)', type: ApplicationCommandOptionType.String, autocomplete: true },
     ],
   },
   guards: [answerChannel, questionLength, rateLimit],
-  async execute(interaction, { question, private: asked }, deps) {
+  async execute(interaction, { question, private: asked, document }, deps) {
     const isPrivate = asked ?? guildSettings(deps, interaction.guildId).visibility === 'private';
-    await answerInteraction(interaction, deps, question, { offset: 0, source: 'slash', private: isPrivate });
+    const scoped = document !== undefined ? { ...deps, engine: await documentEngine(deps, interaction.guildId, document) } : deps;
+    await answerInteraction(interaction, scoped, question, { offset: 0, source: 'slash', private: isPrivate });
   },
+  autocomplete: documentChoices,
 });

@@ -5,6 +5,8 @@ import { settingsEmbed } from '../format/settings.js';
 import { formatWait } from '../format/time.js';
 import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
 import { send } from '../respond.js';
+import { escapeMarkdown } from '../format/text.js';
+import { ownDocumentChoices } from './documents.js';
 import { defineCommand, type ArgsOf } from './types.js';
 
 const { Subcommand, Integer, Channel, Role, Boolean: Bool, String: Str } = ApplicationCommandOptionType;
@@ -75,6 +77,28 @@ const data = {
       options: [{ name: 'characters', description: 'Characters', type: Integer, required: true, min_value: SETTINGS_LIMITS.maxQuestionLength.min, max_value: SETTINGS_LIMITS.maxQuestionLength.max }],
     },
     {
+      name: 'shared-corpus',
+      description: "Whether the bot's shared documents answer here besides this server's own",
+      type: Subcommand,
+      options: [{ name: 'enabled', description: 'True: both; False: only this server’s documents', type: Bool, required: true }],
+    },
+    {
+      name: 'documents',
+      description: "Bind a channel to some of this server's documents (it answers from those only)",
+      type: Subcommand,
+      options: [
+        { name: 'channel', description: 'The channel (or forum)', type: Channel, required: true, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum] },
+        { name: 'document', description: 'A document to add to the channel’s (start typing its title)', type: Str, autocomplete: true },
+        { name: 'clear', description: 'True: the channel answers from every document again', type: Bool },
+      ],
+    },
+    {
+      name: 'threads',
+      description: 'Answer each question in a new thread (forum posts are always answered in the post)',
+      type: Subcommand,
+      options: [{ name: 'enabled', description: 'True: a thread per question', type: Bool, required: true }],
+    },
+    {
       name: 'retention',
       description: 'Days the question log is kept (for /report) before it is deleted',
       type: Subcommand,
@@ -86,7 +110,7 @@ const data = {
 type ConfigArgs = ArgsOf<typeof data>;
 
 /** The change a subcommand asks for (null: only show), and how to say it. */
-function change(args: ConfigArgs, current: GuildSettings): { patch: GuildSettingsPatch; said: string } | null {
+function change(args: ConfigArgs, current: GuildSettings, ownDocuments: readonly string[]): { patch: GuildSettingsPatch; said: string } | null {
   switch (args.subcommand) {
     case 'show':
       return null;
@@ -114,7 +138,27 @@ function change(args: ConfigArgs, current: GuildSettings): { patch: GuildSetting
       return { patch: { maxQuestionLength: args.characters }, said: `Questions may be up to ${args.characters.toLocaleString('en')} characters long.` };
     case 'retention':
       return { patch: { retentionDays: args.days }, said: `Questions are kept ${args.days} ${args.days === 1 ? 'day' : 'days'}, then deleted.` };
+    case 'shared-corpus':
+      return { patch: { sharedCorpus: args.enabled }, said: args.enabled ? "The bot's shared documents answer here too." : "Only this server's own documents answer here." };
+    case 'threads':
+      return { patch: { answerInThreads: args.enabled }, said: args.enabled ? 'Each question gets its own thread.' : 'Answers are posted in the channel.' };
+    case 'documents':
+      return bindDocuments(args, current, ownDocuments);
   }
+}
+
+/** `/config documents`: add a document to a channel's binding, or clear it. */
+function bindDocuments(args: Extract<ConfigArgs, { subcommand: 'documents' }>, current: GuildSettings, ownDocuments: readonly string[]): { patch: GuildSettingsPatch; said: string } | null {
+  const bindings = { ...current.channelDocuments };
+  if (args.clear) {
+    delete bindings[args.channel];
+    return { patch: { channelDocuments: bindings }, said: `<#${args.channel}> answers from every document again.` };
+  }
+  if (!args.document) return null;
+  if (!ownDocuments.includes(args.document)) throw new UserError('unknown-document', 'That is not one of this server’s documents: pick one from the list as you type (`/documents list` shows them).');
+  const ids = [...new Set([...(bindings[args.channel] ?? []), args.document])];
+  bindings[args.channel] = ids;
+  return { patch: { channelDocuments: bindings }, said: `<#${args.channel}> answers from ${ids.map((id) => `“${escapeMarkdown(id)}”`).join(', ')} only.` };
 }
 
 /** `/config show|channels|cooldown|daily-cap|visibility|moderator-role|quiz-duration|question-length|retention`, for moderators. */
@@ -125,7 +169,7 @@ export const config = defineCommand({
     const storage = ctx.storage!;
     const guildId = interaction.guildId!;
     const current = storage.getSettings(guildId);
-    const wanted = change(args, current);
+    const wanted = change(args, current, ctx.library?.list(guildId).map((d) => d.id) ?? []);
     let settings = current;
     if (wanted) {
       try {
@@ -138,4 +182,5 @@ export const config = defineCommand({
     }
     await send(interaction, { ...(wanted ? { content: `Saved. ${wanted.said}` } : {}), embeds: [settingsEmbed(settings)] }, true);
   },
+  autocomplete: ownDocumentChoices,
 });

@@ -16,7 +16,7 @@ export const help = defineCommand({
       `I answer questions about ${documents.length === 1 ? documents[0] : `${documents.length} documents: ${documents.join(', ')}`} by **quoting it word for word**, with a citation (§ section, ¶ paragraph) for every quote. I never paraphrase, and when the document does not answer I say so.`,
       '',
       '**Commands**',
-      '`/ask question:` ask a question (add `private:True` to see the answer alone)',
+      '`/ask question:` ask a question (add `private:True` to see the answer alone, `document:` to ask one document)',
       '`/sections` the table of contents',
       '`/quote section:` the exact text of a section, or of one paragraph with `paragraph:`',
       '`/summary` the key sentences of the document (or of one `section:`), quoted word for word',
@@ -27,7 +27,9 @@ export const help = defineCommand({
         ? [
             '',
             '**For moderators**',
-            '`/config` where I answer, cooldown, daily cap, public or private answers, moderator role, quiz duration, question length, how long questions are kept',
+            '`/config` where I answer, cooldown, daily cap, public or private answers, moderator role, quiz duration, question length, how long questions are kept, shared documents, channels bound to documents, a thread per question',
+            '`/documents add file:` add this server’s own reading (PDF, Word, web page, Markdown, text); `/documents list`, `/documents remove`',
+            '`/forget-server confirm:True` erase everything I keep about this server',
             '`/report` what members asked, what went unanswered, feedback (`csv:True` for a spreadsheet)',
             '`/reindex` pick up changed documents without a restart',
           ]
@@ -38,7 +40,7 @@ export const help = defineCommand({
       ...(qa.length ? [`In ${qa.join(', ')} I answer every message that reads as a question.`] : []),
       '',
       '**Tips**',
-      'Ask one thing at a time, in the words of the document. Under each answer, **More passages** shows the next quotes and 👍 / 👎 tell us whether it helped.',
+      'Ask one thing at a time, in the words of the document. Under each answer, **More passages** shows the next quotes, **Show in context** the paragraphs around a quote, and 👍 / 👎 tell us whether it helped. In a thread I started (or a forum post), a follow-up question is read with the thread’s first question in mind, and “more” continues.',
     ].join('\n');
     await send(interaction, { embeds: [{ color: COLORS.info, title: 'Verbatim', description }] }, true);
   },

@@ -4,7 +4,9 @@
  */
 import { ask } from './ask.js';
 import { config } from './config.js';
+import { documents } from './documents.js';
 import { forgetMe } from './forgetMe.js';
+import { forgetServer } from './forgetServer.js';
 import { help } from './help.js';
 import { quiz } from './quiz.js';
 import { quizScores } from './quizScores.js';
@@ -16,7 +18,7 @@ import { summary } from './summary.js';
 import type { Command } from './types.js';
 
 /** Members' commands first, then moderators'; Discord lists them in its own order anyway. */
-export const commands: readonly Command[] = [ask, sections, quote, summary, quiz, quizScores, forgetMe, help, config, report, reindex];
+export const commands: readonly Command[] = [ask, sections, quote, summary, quiz, quizScores, forgetMe, help, config, documents, report, reindex, forgetServer];
 
 export function findCommand(name: string): Command | undefined {
   return commands.find((c) => c.data.name === name);

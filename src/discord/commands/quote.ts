@@ -22,7 +22,7 @@ export interface QuoteRequest {
  */
 export function quotePage(deps: BotDeps, request: QuoteRequest, page: number, expectedHash?: string): MessagePayload | null {
   const passages = deps.engine.sectionText(request.documentId, request.section, request.paragraph ?? undefined);
-  const pages = quotePages(passages);
+  const pages = quotePages(passages, undefined, request.paragraph === null);
   const textHash = shortHash(passages.map((p) => p.quote).join('\n'), 8);
   if ((expectedHash !== undefined && expectedHash !== textHash) || page >= pages.length) return null;
   const first = passages[0]!;
@@ -33,6 +33,7 @@ export function quotePage(deps: BotDeps, request: QuoteRequest, page: number, ex
       {
         color: COLORS.info,
         title,
+        ...(first.source && /^https?:\/\//i.test(first.source) ? { url: first.source } : {}),
         description: pages[page],
         footer: { text: truncateWords(`${first.document}${pages.length > 1 ? ` · page ${page + 1}/${pages.length}` : ''}`, 2048) },
       },

@@ -26,6 +26,8 @@ interface OptionValues {
   [ApplicationCommandOptionType.Role]: string;
   [ApplicationCommandOptionType.User]: string;
   [ApplicationCommandOptionType.Mentionable]: string;
+  /** The attachment's id; `interaction.options.getAttachment` gives the file. */
+  [ApplicationCommandOptionType.Attachment]: string;
 }
 type ValueOf<O> = O extends { readonly type: infer T } ? (T extends keyof OptionValues ? OptionValues[T] : never) : never;
 type OptionsOf<D> = D extends { readonly options: readonly (infer O)[] } ? O : never;

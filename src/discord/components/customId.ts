@@ -27,9 +27,11 @@ export type CustomId =
   /** Option `option` (0-based) of quiz `quizId` (the storage row; the question and answer are there). */
   | { kind: 'quiz'; quizId: number; option: number }
   /** /forget-me's confirmation; only `userId` may press it. */
-  | { kind: 'forget'; userId: string };
+  | { kind: 'forget'; userId: string }
+  /** "Show in context" for a quote: its paragraph and the ones around it; `start`/`end` locate the quote in the document. */
+  | { kind: 'context'; documentHash: string; section: number; paragraph: number; start: number; end: number };
 
-const KIND_TAGS = { more: 'more', feedback: 'fb', 'quote-page': 'qp', 'sections-page': 'sp', quiz: 'qz', forget: 'fm' } as const;
+const KIND_TAGS = { more: 'more', feedback: 'fb', 'quote-page': 'qp', 'sections-page': 'sp', quiz: 'qz', forget: 'fm', context: 'cx' } as const;
 
 /** A short, URL-safe, colon-free digest of `text`. */
 export function shortHash(text: string, length = 10): string {
@@ -51,6 +53,8 @@ export function encodeCustomId(id: CustomId): string {
         return [id.quizId, id.option];
       case 'forget':
         return [id.userId];
+      case 'context':
+        return [id.documentHash, id.section, id.paragraph, id.start, id.end];
     }
   })();
   const encoded = [CUSTOM_ID_VERSION, KIND_TAGS[id.kind], ...fields].join(':');
@@ -63,6 +67,8 @@ const nat = (s: string | undefined): number | null => (s !== undefined && /^\d{1
 /** A row id: up to 15 digits, so always a safe integer. */
 const rowId = (s: string | undefined): number | null => (s !== undefined && /^[1-9]\d{0,14}$/.test(s) ? Number(s) : null);
 const SNOWFLAKE = /^\d{17,20}$/;
+/** A character offset into a document: up to 9 digits (documents are at most tens of MB). */
+const offset = (s: string | undefined): number | null => (s !== undefined && /^\d{1,9}$/.test(s) ? Number(s) : null);
 
 /** The state of a button, or null when it is not ours, of another version, or malformed. */
 export function decodeCustomId(customId: string): CustomId | null {
@@ -92,6 +98,11 @@ export function decodeCustomId(customId: string): CustomId | null {
       const [section, paragraph, page] = [nat(f[1]), nat(f[2]), nat(f[3])];
       if (f.length !== 5 || !HASH.test(f[0]!) || section === null || paragraph === null || page === null || !HASH.test(f[4]!)) return null;
       return { kind: 'quote-page', documentHash: f[0]!, section, paragraph: paragraph === 0 ? null : paragraph, page, textHash: f[4]! };
+    }
+    case 'cx': {
+      const [section, paragraph, start, end] = [nat(f[1]), nat(f[2]), offset(f[3]), offset(f[4])];
+      if (f.length !== 5 || !HASH.test(f[0]!) || section === null || paragraph === null || start === null || end === null || end < start) return null;
+      return { kind: 'context', documentHash: f[0]!, section, paragraph, start, end };
     }
     case 'sp': {
       const page = nat(f[0]);

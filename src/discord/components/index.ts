@@ -2,7 +2,8 @@
  * Button handlers, by the kind of their custom_id. Like commands, each declares its guards;
  * the dispatcher decodes the id, runs the guards, and calls `execute`.
  */
-import type { ButtonInteraction } from 'discord.js';
+import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { contextEmbed } from '../format/context.js';
 import { answerInteraction } from '../answering.js';
 import { VerbatimError } from '../../core/errors.js';
 import { contentsPage } from '../commands/sections.js';
@@ -26,6 +27,7 @@ export const EXPIRED = {
   answer: 'This button has expired. Please ask again with /ask.',
   quote: 'This button has expired (the document changed since). Please run /quote again.',
   sections: 'This button has expired (the document changed since). Please run /sections again.',
+  context: 'This button has expired (the document changed since). Please ask again.',
 } as const;
 
 /** "More passages": the next passages for the question on the message, privately to whoever clicked. */
@@ -95,6 +97,23 @@ const sectionsNavigation: ComponentHandler<'sections-page'> = {
   },
 };
 
+/** "Show N in context": the quote's paragraph with its neighbours, privately to whoever clicked. */
+const context: ComponentHandler<'context'> = {
+  kind: 'context',
+  async execute(interaction, id, deps) {
+    const document = deps.engine.documents().find((d) => shortHash(d.id, 8) === id.documentHash);
+    let embed = null;
+    try {
+      const blocks = document ? deps.engine.sectionText(document.id, id.section) : [];
+      embed = document ? contextEmbed(blocks, id.paragraph, id.start, id.end, (start, end) => deps.engine.textAt?.(document.id, start, end)) : null;
+    } catch (error) {
+      if (!(error instanceof VerbatimError) || (error.code !== 'UNKNOWN_SECTION' && error.code !== 'UNKNOWN_DOCUMENT')) throw error;
+    }
+    if (!embed) return sendPrivately(interaction, EXPIRED.context);
+    await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+  },
+};
+
 export const componentHandlers: { [K in CustomId['kind']]: ComponentHandler<K> } = {
   more,
   feedback,
@@ -102,4 +121,5 @@ export const componentHandlers: { [K in CustomId['kind']]: ComponentHandler<K> }
   'sections-page': sectionsNavigation,
   quiz: quizAnswer,
   forget: forgetConfirm,
+  context,
 };

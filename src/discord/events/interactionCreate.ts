@@ -13,14 +13,27 @@ import { runGuards } from '../guards/index.js';
 import { sendPrivately } from '../respond.js';
 import type { BotContext } from '../types.js';
 import { invocationOf } from './invocation.js';
+import { scopedContext, type Place } from '../scopedEngine.js';
 
-export function onInteraction(deps: BotContext): (interaction: Interaction) => Promise<void> {
+/** Where an interaction happens; a thread's parent decides its documents. */
+export function placeOf(interaction: Interaction): Place {
+  const channel = interaction.channel;
+  return { guildId: interaction.guildId, channelId: interaction.channelId, parentId: channel?.isThread() ? channel.parentId : null };
+}
+
+export function onInteraction(context: BotContext): (interaction: Interaction) => Promise<void> {
   return async (interaction) => {
-    if (interaction.isAutocomplete()) return autocomplete(interaction, deps);
+    let deps = context;
+    if (interaction.isAutocomplete()) {
+      // Choices come from the documents of this server and channel only.
+      deps = await scopedContext(context, placeOf(interaction)).catch(() => context);
+      return autocomplete(interaction, deps);
+    }
     if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
     const started = performance.now();
     const name = interaction.isChatInputCommand() ? interaction.commandName : interaction.customId;
     try {
+      deps = await scopedContext(context, placeOf(interaction));
       if (interaction.isChatInputCommand()) {
         const command = findCommand(interaction.commandName);
         if (!command) return await sendPrivately(interaction, 'I do not know this command any more. It will disappear once the commands are deployed again.');

@@ -124,6 +124,7 @@ export function answerReply(input: AnswerReplyInput): AnswerReply {
   const range = first === last ? `passage ${first}` : `passages ${first}–${last}`;
   const embed: APIEmbed = {
     color: COLORS.answer,
+    ...sourceTitle(shown),
     description: [line, ...blocks].join('\n\n'),
     footer: { text: footerText(shown.map((p) => p.document), ` · ${range}`) },
   };
@@ -131,7 +132,27 @@ export function answerReply(input: AnswerReplyInput): AnswerReply {
   const more: APIButtonComponent[] = mayHaveMore
     ? [{ type: ComponentType.Button, style: ButtonStyle.Secondary, label: 'More passages', custom_id: encodeCustomId({ kind: 'more', offset: last, questionHash: hash }) }]
     : [];
-  return { embeds: [embed], components: [{ type: ComponentType.ActionRow, components: [...more, ...feedback] }], shown };
+  return { embeds: [embed], components: [{ type: ComponentType.ActionRow, components: [...more, ...feedback] }, contextButtons(shown, offset)], shown };
+}
+
+/** The title links to where the best passage's document can be read, when it says so. */
+function sourceTitle(shown: readonly Passage[]): Pick<APIEmbed, 'title' | 'url'> {
+  const best = shown[0];
+  if (!best?.source || !/^https?:\/\//i.test(best.source)) return {};
+  return { title: truncateWords(best.document, DISCORD_LIMITS.embedTitle), url: best.source };
+}
+
+/** "In context" for each passage shown: its paragraph with the ones around it, privately. */
+function contextButtons(shown: readonly Passage[], offset: number): APIActionRowComponent<APIButtonComponent> {
+  return {
+    type: ComponentType.ActionRow,
+    components: shown.slice(0, 5).map((p, i) => ({
+      type: ComponentType.Button,
+      style: ButtonStyle.Secondary,
+      label: `Show ${offset + i + 1} in context`,
+      custom_id: encodeCustomId({ kind: 'context', documentHash: shortHash(p.documentId, 8), section: p.section.number, paragraph: p.paragraph, start: p.start, end: p.end }),
+    })),
+  };
 }
 
 function feedbackButtons(questionHash: string, questionId: number): APIButtonComponent[] {

@@ -6,9 +6,9 @@ export function sectionLabel(section: SectionRef): string {
   return `§${section.number} ${escapeMarkdown(section.title)}`;
 }
 
-/** `§2 Title, ¶1` (with ` · Document` when the corpus has several documents), escaped. */
-export function citation(p: Pick<Passage, 'section' | 'paragraph' | 'document'>, showDocument: boolean): string {
-  return `${sectionLabel(p.section)}, ¶${p.paragraph}${showDocument ? ` · ${escapeMarkdown(p.document)}` : ''}`;
+/** `§2 Title, ¶1` (`, p. 12` for a PDF; ` · Document` when the corpus has several documents), escaped. */
+export function citation(p: Pick<Passage, 'section' | 'paragraph' | 'document' | 'page'>, showDocument: boolean): string {
+  return `${sectionLabel(p.section)}, ¶${p.paragraph}${p.page !== undefined ? `, p. ${p.page}` : ''}${showDocument ? ` · ${escapeMarkdown(p.document)}` : ''}`;
 }
 
 /** Section labels as logged and recorded (plain, not escaped): `§3 Retention`. */

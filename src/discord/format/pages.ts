@@ -4,10 +4,13 @@ import type { Passage, SectionInfo } from '../../core/types.js';
 import { PAGE_CHARS } from '../constants.js';
 import { escapeMarkdown, packPages } from './text.js';
 
-/** The paragraphs of a section, escaped, in pages of whole paragraphs or sentences. */
-export function quotePages(passages: readonly Passage[], pageChars = PAGE_CHARS): string[] {
+/**
+ * The paragraphs of a section, escaped, in pages of whole paragraphs or sentences; `numbered`
+ * puts each paragraph's ¶ number before it, so citations ("¶4") can be matched.
+ */
+export function quotePages(passages: readonly Passage[], pageChars = PAGE_CHARS, numbered = false): string[] {
   return packPages(
-    passages.map((p) => escapeMarkdown(p.quote)),
+    passages.map((p) => `${numbered ? `**¶${p.paragraph}** ` : ''}${escapeMarkdown(p.quote)}`),
     pageChars,
     '\n\n',
   );

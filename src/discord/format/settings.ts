@@ -3,6 +3,7 @@ import type { APIEmbed } from 'discord.js';
 import type { GuildSettings } from '../../storage/index.js';
 import { COLORS } from '../constants.js';
 import { formatWait } from './time.js';
+import { escapeMarkdown, truncateWords } from './text.js';
 
 export function settingsEmbed(settings: GuildSettings): APIEmbed {
   const channels = settings.answerChannels.length ? settings.answerChannels.map((id) => `<#${id}>`).join(', ') : 'Every channel I can see';
@@ -18,6 +19,9 @@ export function settingsEmbed(settings: GuildSettings): APIEmbed {
       { name: 'Longest question', value: `${settings.maxQuestionLength.toLocaleString('en')} characters`, inline: true },
       { name: 'Quiz duration', value: formatWait(settings.quizDurationSeconds), inline: true },
       { name: 'Question log kept for', value: `${settings.retentionDays} ${settings.retentionDays === 1 ? 'day' : 'days'}`, inline: true },
+      { name: 'Shared documents', value: settings.sharedCorpus ? 'Answer here too, besides this server’s own' : 'Off: only this server’s own documents', inline: true },
+      { name: 'Threads', value: settings.answerInThreads ? 'Each question gets its own thread' : 'Answers in the channel (forum posts: in the post)', inline: true },
+      ...(Object.keys(settings.channelDocuments).length > 0 ? [{ name: 'Channels bound to documents', value: truncateWords(Object.entries(settings.channelDocuments).map(([channel, ids]) => `<#${channel}>: ${ids.map((id) => `“${escapeMarkdown(id)}”`).join(', ')}`).join('\n'), 1024) }] : []),
     ],
     footer: { text: 'Moderators are exempt from the cooldown and the daily cap. Change a setting with /config <setting>.' },
   };

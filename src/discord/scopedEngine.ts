@@ -1,0 +1,84 @@
+/**
+ * Which documents answer in a given server and channel. Every command, button and mention
+ * is handled with the bot's engine replaced by this one, so /ask, /sections, /quote,
+ * /summary, /quiz, autocomplete and "More passages" all see the same documents, and one
+ * server never sees another's.
+ *
+ * - A channel bound to some of the server's documents (/config documents) answers from those.
+ * - Elsewhere: the server's own documents, plus the bot's shared ones unless the server
+ *   turned them off (/config shared-corpus).
+ * - A thread or forum post follows its parent channel's binding.
+ */
+import { DocumentSet, onlyDocument } from '../core/documentSet.js';
+import type { VerbatimEngine } from '../core/types.js';
+import { UserError } from './errors.js';
+import { guildSettings } from './settings.js';
+import type { BotContext, BotDeps } from './types.js';
+
+export interface Place {
+  guildId: string | null;
+  channelId: string | null;
+  /** The parent of a thread or forum post. */
+  parentId?: string | null;
+}
+
+/** The documents that answer at `place` (the bot's shared engine when the server added none). */
+export async function scopedEngine(deps: BotDeps, place: Place): Promise<VerbatimEngine> {
+  const { library } = deps;
+  if (!library || !place.guildId) return deps.engine;
+  const own = library.list(place.guildId);
+  const settings = guildSettings(deps, place.guildId);
+  const bound = boundDocuments(settings.channelDocuments, place);
+  if (own.length === 0 && !bound) return settings.sharedCorpus ? deps.engine : noDocuments('This server has no documents yet: a moderator can add one with `/documents add`.');
+  const members: VerbatimEngine[] = await library.engines(place.guildId, bound?.filter((id) => own.some((d) => d.id === id)));
+  if (!bound && settings.sharedCorpus) members.push(deps.engine);
+  if (members.length === 0) {
+    const indexing = own.some((d) => d.status === 'indexing' && (!bound || bound.includes(d.id)));
+    return noDocuments(indexing ? 'The documents of this channel are still being indexed; try again in a moment.' : 'None of the documents this channel is bound to exist any more: a moderator can change that with `/config documents`.');
+  }
+  return members.length === 1 ? members[0]! : new DocumentSet(members);
+}
+
+/** The context with its engine scoped to `place`. */
+export async function scopedContext<C extends BotContext>(deps: C, place: Place): Promise<C> {
+  if (!deps.library || !place.guildId) return deps;
+  return { ...deps, engine: await scopedEngine(deps, place) };
+}
+
+function boundDocuments(bindings: Record<string, string[]>, place: Place): string[] | undefined {
+  return (place.channelId ? bindings[place.channelId] : undefined) ?? (place.parentId ? bindings[place.parentId] : undefined);
+}
+
+/** An engine for a place with nothing to answer from: every use says why, politely. */
+function noDocuments(message: string): VerbatimEngine {
+  const fail = (): never => {
+    throw new UserError('no-documents', message);
+  };
+  return {
+    ask: async () => fail(),
+    sections: () => [],
+    sectionText: fail,
+    summarise: async () => fail(),
+    quiz: fail,
+    documents: () => [],
+    reindex: async () => fail(),
+    corpusChanged: async () => false,
+    close: async () => {},
+  };
+}
+
+/**
+ * The engine for one document picked by name (/ask document:): one of the server's own
+ * documents (its own index), or a view of one shared document.
+ */
+export async function documentEngine(deps: BotDeps, guildId: string | null, id: string): Promise<VerbatimEngine> {
+  const own = guildId ? deps.library?.list(guildId).find((d) => d.id === id) : undefined;
+  if (own && guildId) {
+    const [engine] = await deps.library!.engines(guildId, [id]);
+    if (!engine) throw new UserError('document-indexing', `“${own.title}” is still being indexed; try again in a moment.`);
+    return engine;
+  }
+  const documents = deps.engine.documents();
+  if (documents.some((d) => d.id === id)) return documents.length === 1 ? deps.engine : onlyDocument(deps.engine, id);
+  throw new UserError('unknown-document', 'There is no such document here: pick one from the list as you type.');
+}

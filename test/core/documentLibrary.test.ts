@@ -1,0 +1,138 @@
+/** Groups' own documents: checked before they are kept, indexed in the background, loaded lazily, kept apart. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Verbatim } from '../../src/core/engine.js';
+import { DocumentSet } from '../../src/core/documentSet.js';
+import { DocumentLibrary, LibraryError } from '../../src/core/library/documentLibrary.js';
+import { tempCorpus } from './helpers.js';
+import { makePdf } from './ingest/makeFiles.js';
+
+let shared: Verbatim;
+let root: string;
+const library = (options: Partial<ConstructorParameters<typeof DocumentLibrary>[0]> = {}) =>
+  new DocumentLibrary({ root, embedder: shared.embedder, maxFileBytes: 100_000, maxDocumentsPerGroup: 3, maxLoaded: 10, ...options });
+
+const volcanoes = '# Volcanoes\n\nA volcano erupts when magma rises through cracks in the crust. Lava flows destroy villages.\n\n## Ash\n\nVolcanic ash grounds aircraft for days.\n';
+const rivers = '# Rivers\n\nRivers carry sediment to the sea and build deltas at their mouths.\n';
+
+beforeAll(async () => {
+  shared = await Verbatim.open(tempCorpus('library'));
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-library-'));
+});
+afterAll(async () => {
+  await shared?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+describe('DocumentLibrary', () => {
+  it('adds a document, indexes it in the background, and answers from it', async () => {
+    const lib = library();
+    const progress: string[] = [];
+    const { document, indexed } = await lib.add('111', { name: 'volcanoes.md', bytes: Buffer.from(volcanoes), source: 'https://example.org/v', addedBy: 'u1' }, (e) => progress.push(e.phase));
+    expect(document).toMatchObject({ id: 'volcanoes.md', title: 'Volcanoes', status: 'indexing', source: 'https://example.org/v' });
+    expect(lib.list('111').map((d) => d.status)).toEqual(['indexing']);
+    expect((await indexed).status).toBe('ready');
+    expect(progress.length).toBeGreaterThan(0);
+    expect(lib.list('111').map((d) => d.status)).toEqual(['ready']);
+    const [engine] = await lib.engines('111');
+    const answer = await engine!.ask('Why does a volcano erupt?');
+    expect(answer.passages[0]).toMatchObject({ documentId: 'volcanoes.md', source: 'https://example.org/v' });
+    expect(answer.passages[0]!.quote).toContain('magma rises');
+    await lib.close();
+  });
+
+  it('refuses what it cannot use with a reason, and keeps nothing', async () => {
+    const lib = library();
+    const before = fs.readdirSync(path.join(root, '111')).sort();
+    const attempts: Array<[string, Uint8Array, string]> = [
+      ['notes.exe', Buffer.from('MZ'), 'UNSUPPORTED'],
+      ['big.txt', Buffer.alloc(100_001, 'a'), 'TOO_LARGE'],
+      ['volcanoes.md', Buffer.from(volcanoes), 'DUPLICATE'],
+      ['scan.pdf', makePdf([[]]), 'UNREADABLE'],
+      ['headings.md', Buffer.from('# Only a heading\n'), 'UNREADABLE'],
+    ];
+    for (const [name, bytes, code] of attempts) {
+      const error = await lib.add('111', { name, bytes }).catch((e: unknown) => e);
+      expect(error, name).toBeInstanceOf(LibraryError);
+      expect((error as LibraryError).code, name).toBe(code);
+    }
+    expect(fs.readdirSync(path.join(root, '111')).sort()).toEqual(before);
+    expect(lib.list('111').map((d) => d.id)).toEqual(['volcanoes.md']);
+    await lib.close();
+  });
+
+  it('limits documents per group', async () => {
+    const lib = library({ maxDocumentsPerGroup: 1 });
+    await expect(lib.add('111', { name: 'rivers.md', bytes: Buffer.from(rivers) })).rejects.toThrow(/already has 1 documents, the most/);
+    await lib.close();
+  });
+
+  it('keeps documents across a restart, loads them only when asked, and lets the least recently used go', async () => {
+    const lib = library();
+    await (await lib.add('222', { name: 'rivers.md', bytes: Buffer.from(rivers) })).indexed;
+    await lib.close();
+
+    const again = library({ maxLoaded: 1 });
+    expect(again.loadedCount).toBe(0); // nothing loads until a group asks
+    expect(again.list('111').map((d) => d.id)).toEqual(['volcanoes.md']);
+    const [riverEngine] = await again.engines('222');
+    expect(again.loadedCount).toBe(1);
+    expect((await riverEngine!.ask('What do rivers build at their mouths?')).passages[0]!.documentId).toBe('rivers.md');
+    await again.engines('111');
+    expect(again.loadedCount).toBe(1); // group 222's engine was let go
+    await again.close();
+  });
+
+  it('keeps groups apart, and a set of documents answers from the right one', async () => {
+    const lib = library();
+    await (await lib.add('111', { name: 'rivers.md', bytes: Buffer.from(rivers) })).indexed;
+    const group111 = new DocumentSet(await lib.engines('111'));
+    const group222 = new DocumentSet(await lib.engines('222'));
+    expect(group111.documents().map((d) => d.id)).toEqual(['volcanoes.md', 'rivers.md']);
+    expect(group222.documents().map((d) => d.id)).toEqual(['rivers.md']);
+    expect((await group111.ask('Why does volcanic ash matter for aircraft?')).passages[0]!.documentId).toBe('volcanoes.md');
+    expect((await group222.ask('Why does volcanic ash matter for aircraft?')).passages.every((p) => p.documentId === 'rivers.md')).toBe(true);
+    expect(group111.sections().map((s) => `${s.documentId}§${s.number}`)).toEqual(['volcanoes.md§1', 'volcanoes.md§2', 'rivers.md§1']);
+    expect(group111.sectionText('rivers.md', 1)[0]!.quote).toContain('sediment');
+    const withShared = new DocumentSet([...(await lib.engines('111', ['rivers.md'])), shared]);
+    expect(withShared.documents().map((d) => d.id)).toEqual(['rivers.md', 'seed.txt']);
+    await lib.close();
+  });
+
+  it('removes a document, and a whole group', async () => {
+    const lib = library();
+    expect((await lib.remove('111', 'rivers.md')).id).toBe('rivers.md');
+    expect(lib.list('111').map((d) => d.id)).toEqual(['volcanoes.md']);
+    await expect(lib.remove('111', 'rivers.md')).rejects.toThrow(/no document “rivers.md”/);
+    expect(await lib.removeGroup('111')).toBe(1);
+    expect(fs.existsSync(path.join(root, '111'))).toBe(false);
+    expect(lib.list('222').map((d) => d.id)).toEqual(['rivers.md']);
+    await lib.close();
+  });
+});
+
+describe('memoizeQueries', () => {
+  it('embeds a question once for every engine that asks, and passes passages through', async () => {
+    const { memoizeQueries } = await import('../../src/core/embed/memoizeQueries.js');
+    const calls: Array<[string[], string]> = [];
+    let fingerprints = 0;
+    const base = {
+      ...shared.embedder,
+      embed: async (texts: string[], kind: 'query' | 'passage') => (calls.push([texts, kind]), shared.embedder.embed(texts, kind)),
+      fingerprint: () => (fingerprints++, shared.embedder.fingerprint()),
+    };
+    const memo = memoizeQueries(base);
+    const [a] = await memo.embed(['Why does a volcano erupt?'], 'query');
+    const [b] = await memo.embed(['Why does a volcano erupt?'], 'query');
+    await memo.embed(['a passage'], 'passage');
+    await memo.embed(['a passage'], 'passage');
+    expect(b).toBe(a);
+    expect(calls).toEqual([[['Why does a volcano erupt?'], 'query'], [['a passage'], 'passage'], [['a passage'], 'passage']]);
+    expect(memo.dimension).toBe(shared.embedder.dimension);
+    expect(memo.fingerprint()).toEqual(shared.embedder.fingerprint());
+    memo.fingerprint();
+    expect(fingerprints).toBe(1); // the loaded model's files are read once
+  });
+});

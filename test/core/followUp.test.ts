@@ -1,0 +1,53 @@
+/** Follow-ups weigh the conversation's first question: its words and the sections that answered it. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Verbatim } from '../../src/core/engine.js';
+import { askFollowUp } from '../../src/core/answer/followUp.js';
+
+let engine: Verbatim;
+let root: string;
+
+beforeAll(async () => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-followup-'));
+  fs.mkdirSync(path.join(root, 'corpus'));
+  fs.writeFileSync(
+    path.join(root, 'corpus', 'disasters.md'),
+    [
+      '# The Mount St. Helens eruption',
+      '',
+      'The volcano in Washington State blew its north flank apart and flattened forests for miles.',
+      '',
+      'It happened on May 18, 1980, after two months of small earthquakes.',
+      '',
+      '# The Great Flood of 1993',
+      '',
+      'The Mississippi and Missouri rivers burst their levees across nine states.',
+      '',
+      'It happened over the summer of 1993, after months of heavy rain.',
+      '',
+    ].join('\n'),
+  );
+  engine = await Verbatim.open({ corpus: path.join(root, 'corpus'), indexDir: path.join(root, 'index') });
+});
+afterAll(async () => {
+  await engine?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+it('answers a follow-up from the sections the first question was about', async () => {
+  const about = (first: string) => askFollowUp(engine, 'When did it happen?', first, { top: 1 });
+  const volcano = await about('What did the volcano in Washington State do?');
+  expect(volcano.passages[0]!.quote).toBe('It happened on May 18, 1980, after two months of small earthquakes.');
+  const flood = await about('Which rivers burst their levees?');
+  expect(flood.passages[0]!.quote).toBe('It happened over the summer of 1993, after months of heavy rain.');
+});
+
+it('pages through a follow-up without repeating a passage', async () => {
+  const first = 'What did the volcano in Washington State do?';
+  const page1 = await askFollowUp(engine, 'When did it happen?', first, { top: 2 });
+  const page2 = await askFollowUp(engine, 'When did it happen?', first, { top: 2, offset: 2 });
+  const quotes = [...page1.passages, ...page2.passages].map((p) => p.quote);
+  expect(new Set(quotes).size).toBe(quotes.length);
+});

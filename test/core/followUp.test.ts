@@ -12,23 +12,8 @@ let root: string;
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-followup-'));
   fs.mkdirSync(path.join(root, 'corpus'));
-  fs.writeFileSync(
-    path.join(root, 'corpus', 'disasters.md'),
-    [
-      '# The Mount St. Helens eruption',
-      '',
-      'The volcano in Washington State blew its north flank apart and flattened forests for miles.',
-      '',
-      'It happened on May 18, 1980, after two months of small earthquakes.',
-      '',
-      '# The Great Flood of 1993',
-      '',
-      'The Mississippi and Missouri rivers burst their levees across nine states.',
-      '',
-      'It happened over the summer of 1993, after months of heavy rain.',
-      '',
-    ].join('\n'),
-  );
+  // Two sections whose follow-ups ("When did it happen?") mean different things.
+  fs.copyFileSync(new URL('../fixtures/followUp/disasters.md', import.meta.url), path.join(root, 'corpus', 'disasters.md'));
   engine = await Verbatim.open({ corpus: path.join(root, 'corpus'), indexDir: path.join(root, 'index') });
 });
 afterAll(async () => {

@@ -25,20 +25,7 @@ const world = {
   ],
 };
 
-const disasters = [
-  '# The Mount St. Helens eruption',
-  '',
-  'The volcano in Washington State blew its north flank apart and flattened forests for miles.',
-  '',
-  'It happened on May 18, 1980, after two months of small earthquakes.',
-  '',
-  '# The Great Flood of 1993',
-  '',
-  'The Mississippi and Missouri rivers burst their levees across nine states.',
-  '',
-  'It happened over the summer of 1993, after months of heavy rain.',
-  '',
-].join('\n');
+const disasters = fs.readFileSync(new URL('../fixtures/followUp/disasters.md', import.meta.url), 'utf8');
 
 let engine: Verbatim;
 let run: RunningBot;

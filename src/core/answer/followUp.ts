@@ -12,7 +12,11 @@ import { DEFAULT_TOP, MAX_QUESTION_CHARS } from '../limits.js';
 import type { Answer, AskOptions, Passage, VerbatimEngine } from '../types.js';
 import { terms } from '../text/terms.js';
 
-/** Added to a passage's score when its section answered the first question. */
+/**
+ * Added to a passage's score when its section answered the first question, in proportion to
+ * how well that section answered it (the best section gets all of it): the first answer's
+ * later passages may come from sections it was not about.
+ */
 export const CONTEXT_SECTION_BONUS = 0.1;
 /** The follow-up asked with the first question's words counts a little less than asked alone. */
 export const WITH_CONTEXT_WEIGHT = 0.9;
@@ -37,7 +41,9 @@ export async function askFollowUp(engine: VerbatimEngine, question: string, firs
   if (!alone.answered && !withContext.answered) return alone;
 
   const sectionKey = (p: Passage) => `${p.documentId}\u0000${p.section.number}`;
-  const contextSections = new Set(first.answered ? first.passages.map(sectionKey) : []);
+  const contextSections = new Map<string, number>();
+  const firstBest = first.answered ? (first.passages[0]?.score ?? 0) : 0;
+  if (firstBest > 0) for (const p of first.passages) contextSections.set(sectionKey(p), Math.max(contextSections.get(sectionKey(p)) ?? 0, p.score / firstBest));
   const alreadyRead = first.answered ? first.passages[0] : undefined;
   const best = new Map<string, Passage>();
   // Question words ask for the answer's kind; the text never "covers" them.
@@ -49,7 +55,7 @@ export async function askFollowUp(engine: VerbatimEngine, question: string, firs
   };
   const consider = (p: Passage, weight: number) => {
     const read = alreadyRead !== undefined && alreadyRead.documentId === p.documentId && alreadyRead.start === p.start && alreadyRead.end === p.end;
-    const raw = p.score * weight + FOLLOW_UP_WORDS_WEIGHT * coverage(p) + (contextSections.has(sectionKey(p)) ? CONTEXT_SECTION_BONUS : 0) - (read ? ALREADY_READ_PENALTY : 0);
+    const raw = p.score * weight + FOLLOW_UP_WORDS_WEIGHT * coverage(p) + CONTEXT_SECTION_BONUS * (contextSections.get(sectionKey(p)) ?? 0) - (read ? ALREADY_READ_PENALTY : 0);
     const score = Math.max(0, Math.min(1, raw));
     const key = `${p.documentId}\u0000${p.start}\u0000${p.end}`;
     const seen = best.get(key);

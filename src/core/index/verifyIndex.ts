@@ -93,7 +93,7 @@ export function parseManifest<T>(dir: string, name: string): T {
   try {
     data = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
   } catch (error) {
-    throw new IndexFault(`is not valid JSON (${(error as Error).message})`, name);
+    throw new IndexFault(`is not valid JSON (${oneLine((error as Error).message)})`, name);
   }
   const parsed = manifestSchema.safeParse(data);
   if (!parsed.success) {
@@ -123,7 +123,7 @@ export function parseJson(bytes: Buffer, name: string): unknown {
   try {
     return JSON.parse(bytes.toString('utf8'));
   } catch (error) {
-    throw new IndexFault(`is not valid JSON (${(error as Error).message})`, name);
+    throw new IndexFault(`is not valid JSON (${oneLine((error as Error).message)})`, name);
   }
 }
 
@@ -224,4 +224,9 @@ export function indexDirProblem(dir: string, manifestName: string): string | nul
     // no manifest yet
   }
   return null;
+}
+
+/** A parser's message on one line: it may quote the damaged text, line breaks and all. */
+function oneLine(message: string): string {
+  return message.replace(/\s+/g, ' ');
 }

@@ -33,7 +33,7 @@ export interface VerbatimOptions {
   corpus?: string;
   /** Where the index lives (default: the repository's `embeddings/`). */
   indexDir?: string;
-  /** The embedding model and how it may be loaded (default: the bundled GloVe model, offline). */
+  /** The embedding model and how it may be loaded (default: the bundled all-MiniLM-L6-v2, offline). */
   embedder?: Partial<EmbedderOptions>;
   /**
    * The word-vector table behind query expansion and soft word matching (see

@@ -154,6 +154,11 @@ export class Verbatim implements VerbatimEngine {
     return this.state.documents.map((d) => ({ id: d.id, title: d.title, ...(d.source ? { source: d.source } : {}) }));
   }
 
+  /** Each document's text by id, as quotes are sliced from it (for an engine answering from another process). */
+  documentTexts(): Record<string, string> {
+    return Object.fromEntries(this.state.documents.map((d) => [d.id, d.text]));
+  }
+
   textAt(documentId: string, start: number, end: number): string | undefined {
     const document = this.state.documents.find((d) => d.id === documentId);
     if (!document || start < 0 || end > document.text.length || end < start) return undefined;

@@ -17,6 +17,7 @@ import { VerbatimError, type VerbatimErrorCode } from './errors.js';
 import type { IndexManifest } from './index/indexStore.js';
 import type { Answer, AskOptions, Logger, Passage, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 import { silentLogger } from './silentLogger.js';
+import { foldWhitespace } from './answer/makePassage.js';
 
 const CHILD_FLAG = '--verbatim-engine-child';
 const self = fileURLToPath(import.meta.url);
@@ -35,6 +36,8 @@ interface Snapshot {
   sections: SectionInfo[];
   /** Every block of every section as a passage, keyed `${documentId}\u0000${section}`. */
   sectionTexts: Record<string, Passage[]>;
+  /** Each document's text as the engine quotes it, for `textAt` ("Show in context"). */
+  texts: Record<string, string>;
 }
 
 type Request = { id: number; method: 'ask' | 'summarise' | 'quiz' | 'reindex' | 'corpusChanged' | 'close'; args: unknown[] };
@@ -126,6 +129,12 @@ export class EngineClient implements VerbatimEngine {
     return this.snapshot.sections;
   }
 
+  textAt(documentId: string, start: number, end: number): string | undefined {
+    const text = this.snapshot.texts[documentId];
+    if (text === undefined || start < 0 || end > text.length || end < start) return undefined;
+    return foldWhitespace(text.slice(start, end));
+  }
+
   sectionText(documentId: string, section: number, paragraph?: number): Passage[] {
     const document = this.snapshot.documents.find((d) => d.id === documentId);
     if (!document) throw new VerbatimError('UNKNOWN_DOCUMENT', `There is no document "${documentId}". Documents: ${this.snapshot.documents.map((d) => d.id).join(', ')}.`);
@@ -163,7 +172,7 @@ function toError(error: { code?: VerbatimErrorCode; message: string }): Error {
 function snapshotOf(engine: Verbatim): Snapshot {
   const sectionTexts: Record<string, Passage[]> = {};
   for (const s of engine.sections()) sectionTexts[`${s.documentId}\u0000${s.number}`] = s.paragraphs > 0 ? engine.sectionText(s.documentId, s.number) : [];
-  return { manifest: engine.manifest, ...(engine.rebuiltBecause ? { rebuiltBecause: engine.rebuiltBecause } : {}), documents: engine.documents(), sections: engine.sections(), sectionTexts };
+  return { manifest: engine.manifest, ...(engine.rebuiltBecause ? { rebuiltBecause: engine.rebuiltBecause } : {}), documents: engine.documents(), sections: engine.sections(), sectionTexts, texts: engine.documentTexts() };
 }
 
 function serveChild(): void {

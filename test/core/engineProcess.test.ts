@@ -40,6 +40,11 @@ describe('the engine process', () => {
     expect(remote.sections()).toEqual(local.sections());
     expect(remote.sectionText('seed.txt', 3)).toEqual(local.sectionText('seed.txt', 3));
     expect(remote.sectionText('seed.txt', 3, 5)).toEqual(local.sectionText('seed.txt', 3, 5));
+    // "Show in context" reads the text around a quote.
+    const block = local.sectionText('seed.txt', 3, 5)[0]!;
+    expect(remote.textAt('seed.txt', block.start - 40, block.end)).toBe(local.textAt('seed.txt', block.start - 40, block.end));
+    expect(remote.textAt('seed.txt', block.start, block.end)).toBe(block.quote);
+    expect(remote.textAt('seed.txt', 0, 10 ** 9)).toBeUndefined();
   });
 
   it('fails with the same codes', async () => {

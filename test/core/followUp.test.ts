@@ -36,3 +36,13 @@ it('pages through a follow-up without repeating a passage', async () => {
   const quotes = [...page1.passages, ...page2.passages].map((p) => p.quote);
   expect(new Set(quotes).size).toBe(quotes.length);
 });
+
+it('refuses a follow-up that is off the document however the first question reads', async () => {
+  const first = 'What did the volcano in Washington State do?';
+  for (const followUp of ['What is a good recipe for lentil soup?', 'rm -rf /', 'Who won the last football World Cup?']) {
+    const answer = await askFollowUp(engine, followUp, first);
+    expect(answer.answered, followUp).toBe(false);
+  }
+  // A follow-up that leans on the conversation is still answered from it.
+  expect((await askFollowUp(engine, 'When did it happen?', first)).answered).toBe(true);
+});

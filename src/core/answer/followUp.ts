@@ -24,6 +24,8 @@ export const WITH_CONTEXT_WEIGHT = 0.9;
 export const ALREADY_READ_PENALTY = 0.2;
 /** Added in proportion to how many of the follow-up's own words a passage uses. */
 export const FOLLOW_UP_WORDS_WEIGHT = 0.3;
+/** Least share of a refused follow-up's own words the document must cover for the conversation to answer it. */
+export const FOLLOW_UP_MIN_COVERAGE = 0.5;
 /** Sections of the first question's answer that count as its context. */
 const QUESTION_WORDS = new Set(['who', 'whom', 'whose', 'what', 'when', 'where', 'which', 'why', 'how']);
 const CONTEXT_PASSAGES = 5;
@@ -39,6 +41,11 @@ export async function askFollowUp(engine: VerbatimEngine, question: string, firs
     engine.ask(firstQuestion, { top: CONTEXT_PASSAGES }),
   ]);
   if (!alone.answered && !withContext.answered) return alone;
+  // The conversation lends a follow-up its subject, not its topic: a follow-up refused for
+  // what it is (a command, a name the document lacks…) or whose own words the document does
+  // not cover ("What is a good recipe for lentil soup?") stays refused, however well the
+  // first question's words match.
+  if (!alone.answered && (!alone.confidence || alone.confidence.coverage < FOLLOW_UP_MIN_COVERAGE)) return alone;
 
   const sectionKey = (p: Passage) => `${p.documentId}\u0000${p.section.number}`;
   const contextSections = new Map<string, number>();

@@ -48,9 +48,17 @@ interface ChildReply {
   warnings: Array<{ obj: object; msg?: string }>;
 }
 
+/**
+ * The parent's node flags, for the child's TypeScript loader, less `--watch` (`npm run dev`):
+ * a watched child never exits, so its reply would never be collected.
+ */
+function childExecArgv(): string[] {
+  return process.execArgv.filter((flag) => !flag.startsWith('--watch'));
+}
+
 function parseInChild(files: readonly CorpusFile[]): Promise<ChildReply> {
   return new Promise((resolve, reject) => {
-    const child = fork(self, [CHILD_FLAG], { execArgv: process.execArgv, serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+    const child = fork(self, [CHILD_FLAG], { execArgv: childExecArgv(), serialization: 'advanced', stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
     let result: ChildReply | undefined;
     child.on('message', (message) => {
       result = message as ChildReply;

@@ -27,5 +27,9 @@ const SQL = /^(select\s.+\sfrom\s|insert\s+into\s|update\s+\S+\s+set\s|delete\s+
 const SHELL = /^sudo\s+\S|^(rm|ls|cd|cat|curl|wget|chmod|chown|mv|cp|kill|pkill|apt|apt-get|yum|dnf|pip|npm|npx|git|docker|ssh|scp|sh|bash|echo|grep|find|tar|dd|mkfs|shutdown|reboot)\s+(-|\/|~|\.|\$|"|'|\||\S+\s*(\||&&|;|>))/i;
 /** A path alone: absolute, home-relative or a Windows drive. */
 const PATH = /^(~?\/|[a-z]:\\)[^\s]*$/i;
-/** Addressed to the bot as instructions to override (prompt-injection phrasing). */
-const INSTRUCTIONS = /\b(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)*(previous|prior|above|earlier)\s+(instructions|prompts?|rules)\b|\b(system|initial)\s+prompt\b/i;
+/**
+ * Addressed to the bot as instructions to override (prompt-injection phrasing): an imperative
+ * at the start, so that a question about a document's own rules or prompts ("Does the
+ * constitution ignore the previous rules on quorum?", "What is a system prompt?") is asked.
+ */
+const INSTRUCTIONS = /^(please\s+)?(ignore|disregard|forget)\s+(all\s+|any\s+|the\s+|your\s+)*(previous|prior|above|earlier)\s+(instructions|prompts?|rules)\b|^(please\s+)?(print|show|reveal|repeat|tell me)\s+(me\s+)?(your|the)\s+(system|initial|hidden)\s+prompt\b/i;

@@ -73,13 +73,13 @@ export function createBot(deps: BotDeps, clientOptions: Partial<ClientOptions> =
   client.on(Events.InteractionCreate, (interaction) => {
     if (!work.stopping) return void work.track(() => interactions(interaction), restarting(interaction));
     if (interaction.isAutocomplete()) return void interaction.respond([]).catch(() => undefined);
-    void restarting(interaction)().catch(() => undefined);
+    work.notify(restarting(interaction));
   });
   client.on(Events.MessageCreate, (message) => {
     // Only messages the handler would answer get the notice: it decides, so it runs, its reply replaced.
     if (!work.stopping) return void work.track(() => messages(message), restartingReply(message));
     if (!message.author.bot && message.inGuild() && message.mentions.has(client.user?.id ?? '', { ignoreEveryone: true, ignoreRoles: true, ignoreRepliedUser: true })) {
-      void restartingReply(message)().catch(() => undefined);
+      work.notify(restartingReply(message));
     }
   });
   const forumPosts = onThreadCreate(context);

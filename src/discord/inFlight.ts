@@ -9,6 +9,8 @@ export const RESTARTING_MESSAGE = 'Verbatim is restarting and could not answer t
 
 /** How long a stopping bot waits for the work it started (systemd waits 90 s, Docker 10 s). */
 export const SHUTDOWN_GRACE_MS = 7000;
+/** How long the notices sent while stopping may take, at most, before the connection closes. */
+const NOTICE_GRACE_MS = 2000;
 
 interface Work {
   /** Tells the user the bot is restarting (used when the grace period runs out). */
@@ -17,6 +19,8 @@ interface Work {
 
 export class InFlightWork {
   private readonly work = new Map<Promise<unknown>, Work>();
+  /** "Restarting" notices sent to work that came in while stopping: the stop waits for them too. */
+  private readonly notices = new Set<Promise<void>>();
   private stopped = false;
 
   /** Whether the bot has stopped accepting new work. */
@@ -36,6 +40,13 @@ export class InFlightWork {
     return promise;
   }
 
+  /** Sends a notice (the bot is restarting) that stopping must not cut off. */
+  notify(send: () => Promise<void>): void {
+    const promise = send().catch(() => undefined);
+    this.notices.add(promise);
+    void promise.finally(() => this.notices.delete(promise));
+  }
+
   /**
    * Stops accepting work, waits up to `graceMs` for what is running, then abandons the rest
    * (each told the bot is restarting). Resolves with how many finished and how many were abandoned.
@@ -49,6 +60,8 @@ export class InFlightWork {
     clearTimeout(timer);
     const left = [...this.work.values()];
     await Promise.all(left.map((w) => w.abandon().catch(() => undefined)));
+    // Notices to work that arrived while stopping go out before the connection closes.
+    await Promise.race([Promise.all([...this.notices]), new Promise((resolve) => setTimeout(resolve, NOTICE_GRACE_MS).unref())]);
     return { finished: running.length - left.length, abandoned: left.length };
   }
 }

@@ -18,30 +18,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseScriptArgs } from '../src/cli/scriptArgs.js';
 import { UsageError } from '../src/cli/io.js';
-import { createHash } from 'node:crypto';
 import { Verbatim, type VerbatimOptions } from '../src/core/engine.js';
-import { DEFAULT_CACHE_DIR, DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/core/paths.js';
+import { DOCUMENTS, EVAL_DIR, SETS, evalIndexDir } from './evalSets.js';
 import { engineOptionsFrom, loadEngineConfig } from '../src/config.js';
 import type { Answer } from '../src/core/types.js';
-
-const EVAL_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eval');
-
-/**
- * Where each document of the question sets lives. Held-out documents are only ever asked
- * held-out questions: tuning refusals on them would make them tuning documents.
- */
-const DOCUMENTS: Record<string, { file: string; heldOut: boolean }> = {
-  'russia-recognizes-taliban.txt': { file: path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt'), heldOut: false },
-  'node-readline.md': { file: path.join(EVAL_DIR, 'node-readline.md'), heldOut: false },
-  'debian-manifesto.txt': { file: path.join(EVAL_DIR, 'debian-manifesto.txt'), heldOut: true },
-  'debian-constitution.txt': { file: path.join(EVAL_DIR, 'debian-constitution.txt'), heldOut: true },
-};
-
-/** Which sets the method was tuned on, and which measure it. */
-const SETS = {
-  tuning: ['seed.questions.json', 'node-readline.questions.json', 'unanswerable.questions.json', 'refusal-tuning.questions.json'],
-  heldout: ['holdout.questions.json', 'paraphrase-extra.questions.json', 'refusal-measure.questions.json', 'debian.questions.json'],
-} as const;
 
 const USAGE = `Usage: npm run eval -- [--sets tuning|heldout|all] [--verbose] [--no-words] [--json]
 
@@ -90,10 +70,6 @@ function row(label: string, t: Tally): string {
   return `${label.padEnd(34)} ${String(t.n).padStart(4)} ${ratio(t.hit1, t.n)} ${ratio(t.hit3, t.n)} ${ratio(t.rr, t.n)}  ${refusals}`;
 }
 
-function indexDirFor(file: string, options: VerbatimOptions): string {
-  const key = createHash('sha256').update(JSON.stringify([path.resolve(file), options.embedder?.model ?? '', options.wordVectors ?? ''])).digest('hex').slice(0, 16);
-  return path.join(DEFAULT_CACHE_DIR, 'eval-indexes', key);
-}
 
 async function main(argv: string[]): Promise<number> {
   const args = parseScriptArgs(
@@ -114,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const engines = new Map<string, { engine: Verbatim; text: string }>();
   const started = performance.now();
   for (const [id, { file }] of Object.entries(DOCUMENTS)) {
-    const engine = await Verbatim.open({ ...base, corpus: file, indexDir: indexDirFor(file, base) });
+    const engine = await Verbatim.open({ ...base, corpus: file, indexDir: evalIndexDir(file, base) });
     engines.set(id, { engine, text: await readFile(file, 'utf8') });
   }
   console.log(`model ${base.embedder?.model}${values['no-words'] ? ', no word vectors' : ''}; engines ready in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -11,19 +11,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import { Verbatim, type VerbatimOptions } from '../src/core/engine.js';
-import { DEFAULT_CACHE_DIR, DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/core/paths.js';
+import { DOCUMENTS, EVAL_DIR, SETS, evalIndexDir } from './evalSets.js';
 import { engineOptionsFrom, loadEngineConfig } from '../src/config.js';
 import { parseScriptArgs } from '../src/cli/scriptArgs.js';
 import type { RefusalSignals } from '../src/core/types.js';
 
-const EVAL_DIR = path.join(PROJECT_ROOT, 'test', 'fixtures', 'eval');
-const TUNING_DOCUMENTS: Record<string, string> = {
-  'russia-recognizes-taliban.txt': path.join(DEFAULT_CORPUS_DIR, 'russia-recognizes-taliban.txt'),
-  'node-readline.md': path.join(EVAL_DIR, 'node-readline.md'),
-};
-const TUNING_SETS = ['seed.questions.json', 'node-readline.questions.json', 'unanswerable.questions.json', 'refusal-tuning.questions.json'];
+const TUNING_DOCUMENTS = Object.entries(DOCUMENTS).filter(([, d]) => !d.heldOut);
 const FEATURES = ['chunkZ', 'sentenceZ', 'coverage'] as const;
 
 const USAGE = `Usage: npm run fit-refusal
@@ -41,9 +35,8 @@ async function main(): Promise<number> {
   if (typeof args === 'number') return args;
   const base: VerbatimOptions = engineOptionsFrom(loadEngineConfig());
   const engines = new Map<string, Verbatim>();
-  for (const [id, file] of Object.entries(TUNING_DOCUMENTS)) {
-    const key = createHash('sha256').update(JSON.stringify([path.resolve(file), base.embedder?.model ?? '', ''])).digest('hex').slice(0, 16);
-    engines.set(id, await Verbatim.open({ ...base, corpus: file, indexDir: path.join(DEFAULT_CACHE_DIR, 'eval-indexes', key) }));
+  for (const [id, { file }] of TUNING_DOCUMENTS) {
+    engines.set(id, await Verbatim.open({ ...base, corpus: file, indexDir: evalIndexDir(file, base) }));
   }
   const examples: Example[] = [];
   let decidedElsewhere = { positives: 0, negatives: 0, positivesRefused: 0 };
@@ -54,7 +47,7 @@ async function main(): Promise<number> {
       if (!answered) decidedElsewhere.positivesRefused++;
     } else decidedElsewhere.negatives++;
   };
-  for (const set of TUNING_SETS) {
+  for (const set of SETS.tuning) {
     const items = JSON.parse(readFileSync(path.join(EVAL_DIR, set), 'utf8')) as Array<{ question: string; document: string | null }>;
     for (const item of items) {
       const targets = item.document ? [item.document] : [...engines.keys()];

@@ -161,10 +161,8 @@ describe('stopping the bot', () => {
   it('SIGTERM to the whole group during a burst: every interaction answered or told the bot is restarting; every recorded question answered', async () => {
     const { bot, dirs: d, botPid } = await readyBot();
     const handles: Array<ReturnType<FakeDiscord['sendSlashCommand']>> = [];
-    const sentAt: number[] = [];
     const questions = ['Why did Russia recognize the Taliban?', 'What happens to journalists?', 'Which groups are vulnerable to persecution?'];
     for (let i = 0; i < 40; i++) {
-      sentAt.push(Date.now());
       handles.push(discord!.sendSlashCommand({ name: 'ask', options: { question: questions[i % 3]! }, user: { username: `burst-${i}` } }));
       if (i === 20) killGroup(bot.launcher.pid!, 'SIGTERM'); // what systemd does
       await new Promise((r) => setTimeout(r, 5));
@@ -174,11 +172,13 @@ describe('stopping the bot', () => {
     await bot.closed;
     await waitUntil(() => !groupAlive(bot.launcher.pid!));
     if (process.env.DEBUG_SHUTDOWN) console.log(outcomes.join(','), bot.lines.map((l) => `${l.msg} ${l.reason ?? ''}`), bot.stderr());
-    // Once its in-flight work has ended the bot closes the gateway: what Discord dispatches
-    // after that reaches nobody (Discord itself tells the member it failed). A quick stop
-    // can get there before the burst is over; everything sent before it must be answered.
-    const ended = Number(bot.lines.find((l) => l.msg === 'in-flight work ended')?.time ?? Infinity);
-    expect(outcomes.filter((o, i) => (o === 'nothing' || o === 'failed') && sentAt[i]! < ended)).toEqual([]);
+    // Everything sent before the signal is in flight: answered, or told the bot is restarting.
+    // What Discord dispatches during the stop races the gateway's closing: on a loaded machine
+    // some of it reaches nobody (Discord itself then tells the member it failed), so for those
+    // only "never a wrong or half reply" holds, and at least one was told.
+    expect(outcomes.slice(0, 21).filter((o) => o === 'nothing' || o === 'failed')).toEqual([]);
+    expect(outcomes.filter((o) => o === 'failed')).toEqual([]);
+    expect(outcomes.slice(21)).toContain('restarting');
     expect(outcomes.filter((o) => o === 'answered').length).toBeGreaterThan(0);
     const messages = bot.lines.map((l) => l.msg);
     expect(messages).toContain('shutting down');

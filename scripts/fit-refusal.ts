@@ -18,7 +18,7 @@ import { parseScriptArgs } from '../src/cli/scriptArgs.js';
 import type { RefusalSignals } from '../src/core/types.js';
 
 const TUNING_DOCUMENTS = Object.entries(DOCUMENTS).filter(([, d]) => !d.heldOut);
-const FEATURES = ['chunkZ', 'sentenceZ', 'coverage'] as const;
+const FEATURES = ['chunkZ', 'sentenceZ', 'coverage', 'nameGap', 'alignment'] as const;
 
 const USAGE = `Usage: npm run fit-refusal
 

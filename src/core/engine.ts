@@ -66,9 +66,13 @@ export interface ReindexResult extends ReindexSummary {
   manifest: IndexManifest;
 }
 
+/** Sentences whose token states an engine keeps (about 15 KB each with MiniLM: ~60 MB). */
+const TOKEN_CACHE_SENTENCES = 4096;
+
 export class Verbatim implements VerbatimEngine {
   /** The corpus files' texts each index answers from: every quote is checked against them before it is shown. */
   private sources = new WeakMap<SearchState, SourceTexts>();
+  private tokenCache: { state: SearchState; rows: Map<number, Float32Array> } | undefined;
   private reindexing: Promise<ReindexResult> | undefined;
 
   private constructor(
@@ -129,13 +133,18 @@ export class Verbatim implements VerbatimEngine {
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const state = this.state;
+    // The question's vector and its token states come from one forward pass.
+    let encoded: { text: string; result: ReturnType<Embedder['encodeQuery']> } | undefined;
+    const encode = (text: string) => (encoded?.text === text ? encoded : (encoded = { text, result: this.model.encodeQuery(text) })).result;
     const answer = await answerQuestion(state, question, options, {
-      embedQuery: async (text) => (await this.model.embed([text], 'query'))[0]!,
+      embedQuery: async (text) => (await encode(text)).vector,
       embedWords: async (words) => {
         const table = wordTable(this.options.wordVectors);
         return words.map((w) => table?.vector(w) ?? new Float32Array(this.state.vocabulary.dimension));
       },
       sentenceVectors: (ids) => this.vectorsOf(state, ids),
+      questionTokens: async (text) => (await encode(text)).tokens,
+      sentenceTokens: (ids) => this.tokensOf(state, ids),
       fusion: this.options.fusion,
       quotes: this.options.quotes,
     });
@@ -209,6 +218,34 @@ export class Verbatim implements VerbatimEngine {
   private async vectorsOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
     const dimension = state.manifest.model.dimension;
     return new Map(ids.map((i) => [i, state.sentenceVectors.subarray(i * dimension, (i + 1) * dimension)]));
+  }
+
+  /**
+   * Token states of candidate sentences, run through the model when first asked for and kept
+   * (bounded) for the index answering now. Not stored in the index: at ~15 KB a sentence they
+   * would be most of a large corpus's index, and a question's candidates are a few dozen.
+   */
+  private async tokensOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
+    if (this.tokenCache?.state !== state) this.tokenCache = { state, rows: new Map() };
+    const rows = this.tokenCache.rows;
+    const missing = ids.filter((i) => !rows.has(i));
+    if (missing.length) {
+      const states = await this.model.tokenStates(missing.map((i) => state.sentences[i]!.text));
+      missing.forEach((i, k) => rows.set(i, states[k]!.vectors));
+      for (const key of rows.keys()) {
+        if (rows.size <= TOKEN_CACHE_SENTENCES) break;
+        if (!ids.includes(key)) rows.delete(key);
+      }
+    }
+    const out = new Map<number, Float32Array>();
+    for (const i of ids) {
+      const v = rows.get(i)!;
+      // Recently used last: the cache drops the least recently used first.
+      rows.delete(i);
+      rows.set(i, v);
+      out.set(i, v);
+    }
+    return out;
   }
 
   /** Whether the corpus on disk differs from what the index answering now was built from. */

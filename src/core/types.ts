@@ -143,6 +143,10 @@ export interface RefusalSignals {
   sentenceZ: number;
   /** Share of the question's content words the corpus uses, or has a close word for (0-1). */
   coverage: number;
+  /** Share of the names in the question (capitalised words after the first) the corpus never uses (0-1). */
+  nameGap: number;
+  /** How well the best candidate sentence's tokens align with the question's words, weighted by rarity (0-1; answer/alignTokens). */
+  alignment: number;
 }
 
 /** A section as listed in a table of contents. */

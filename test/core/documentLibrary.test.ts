@@ -121,15 +121,20 @@ describe('memoizeQueries', () => {
     const base = {
       ...shared.embedder,
       embed: async (texts: string[], kind: 'query' | 'passage') => (calls.push([texts, kind]), shared.embedder.embed(texts, kind)),
+      encodeQuery: async (text: string) => (calls.push([[text], 'encodeQuery']), shared.embedder.encodeQuery(text)),
       fingerprint: () => (fingerprints++, shared.embedder.fingerprint()),
     };
     const memo = memoizeQueries(base);
     const [a] = await memo.embed(['Why does a volcano erupt?'], 'query');
     const [b] = await memo.embed(['Why does a volcano erupt?'], 'query');
+    // The token states come from the same forward pass as the vector.
+    const encoded = await memo.encodeQuery('Why does a volcano erupt?');
     await memo.embed(['a passage'], 'passage');
     await memo.embed(['a passage'], 'passage');
     expect(b).toBe(a);
-    expect(calls).toEqual([[['Why does a volcano erupt?'], 'query'], [['a passage'], 'passage'], [['a passage'], 'passage']]);
+    expect(encoded.vector).toBe(a);
+    expect(encoded.tokens.tokens).toContain('volcano');
+    expect(calls).toEqual([[['Why does a volcano erupt?'], 'encodeQuery'], [['a passage'], 'passage'], [['a passage'], 'passage']]);
     expect(memo.dimension).toBe(shared.embedder.dimension);
     expect(memo.fingerprint()).toEqual(shared.embedder.fingerprint());
     memo.fingerprint();

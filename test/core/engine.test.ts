@@ -123,6 +123,20 @@ describe('answers', () => {
     },
   );
 
+  it('refuses a question about a place the document never names, though word vectors put it next to one it does', async () => {
+    // "Uzbekistan" is a close neighbour of "Afghanistan" in the word table; a name is not paraphrased.
+    const answer = await engine.ask('What is the national dish of Uzbekistan?');
+    expect(answer.answered).toBe(false);
+    expect(answer.confidence!.nameGap).toBe(1);
+  });
+
+  it('counts another form of a name the document uses as known ("Afghan" for "Afghanistan")', async () => {
+    const answer = await engine.ask('What worries Afghan women and girls?');
+    expect(answer.confidence!.nameGap).toBe(0);
+    expect(answer.answered).toBe(true);
+    expect(answer.passages[0]!.quote).toMatch(/women/i);
+  });
+
   it('answers the same kinds of question when the document does give the figure and the name', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-types-'));
     fs.mkdirSync(path.join(root, 'corpus'));

@@ -7,13 +7,15 @@ import { VerbatimError } from '../errors.js';
 import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
 import { analyseQuestion } from '../retrieve/analyseQuestion.js';
 import { refusalScore, zScores } from '../retrieve/calibrate.js';
-import { sectionOf, type SearchState } from '../retrieve/searchState.js';
+import { idfOf, sectionOf, type SearchState } from '../retrieve/searchState.js';
 import { findChunks, type ChunkHit, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
 import { answerTypeRequired, givesAnswerType } from '../retrieve/answerType.js';
 import { notAQuestion } from '../retrieve/questionForm.js';
 import { chooseQuotes, DEFAULT_QUOTES, type QuoteOptions } from './chooseQuotes.js';
 import { passageFromSentences } from './makePassage.js';
 import { dot } from '../index/vectorIndex.js';
+import type { TokenStates } from '../embed/loadEmbedder.js';
+import { alignTokens, groupQuestionTokens } from './alignTokens.js';
 
 export const REFUSAL_MESSAGE = "The document doesn't seem to answer that.";
 
@@ -23,6 +25,10 @@ export interface AnswerDeps {
   embedWords(words: string[]): Promise<Float32Array[]>;
   /** Vectors of the given sentences (by index in the sentence table), cached by the caller. */
   sentenceVectors(ids: number[]): Promise<Map<number, Float32Array>>;
+  /** The question's token states (answer/alignTokens); absent: no token alignment. */
+  questionTokens?(text: string): Promise<TokenStates>;
+  /** The token vectors of the given sentences, by index in the sentence table. */
+  sentenceTokens?(ids: number[]): Promise<Map<number, Float32Array>>;
   fusion?: FusionOptions;
   quotes?: QuoteOptions;
 }
@@ -72,7 +78,32 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   const vectors = await deps.sentenceVectors([...new Set(candidateSentences)]);
   let bestSentence = -1;
   for (const v of vectors.values()) bestSentence = Math.max(bestSentence, dot(v, queryVector));
-  const signals = { ...zScores(search.bestSimilarity, bestSentence, calibration), coverage: analysis.coverage };
+  // Token alignment of the candidates (answer/alignTokens): it ranks quotes, and how well the
+  // best one aligns says whether any passage has something for each word of the question.
+  let bestAlignment = 0;
+  let alignment: ((sentence: number) => Float32Array | undefined) | undefined;
+  if (deps.questionTokens && deps.sentenceTokens && quoteOptions.alignWeight > 0) {
+    const dimension = state.manifest.model.dimension;
+    const [questionStates, sentenceStates] = await Promise.all([deps.questionTokens(question), deps.sentenceTokens([...new Set(candidateSentences)])]);
+    const grouped = groupQuestionTokens(questionStates, analysis.terms, dimension);
+    const cache = new Map<number, Float32Array>();
+    const weights = analysis.terms.map((t) => idfOf(state, t));
+    const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
+    alignment = (i) => {
+      let a = cache.get(i);
+      if (!a) {
+        const passage = sentenceStates.get(i);
+        if (!passage) return undefined;
+        cache.set(i, (a = alignTokens(grouped, passage)));
+      }
+      return a;
+    };
+    for (const i of new Set(candidateSentences)) {
+      const a = alignment(i);
+      if (a) bestAlignment = Math.max(bestAlignment, a.reduce((sum, v, j) => sum + v * weights[j]!, 0) / totalWeight);
+    }
+  }
+  const signals = { ...zScores(search.bestSimilarity, bestSentence, calibration), coverage: analysis.coverage, nameGap: analysis.nameGap, alignment: bestAlignment };
   const confidence = { score: refusalScore(signals), ...signals };
   if (confidence.score < 0) return { ...refusal(state, question, search.hits), confidence };
   // Map cosine onto [0, 1] where 0 is what unrelated text scores with this model and corpus.
@@ -83,8 +114,8 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
     return Math.max(0, Math.min(1, (dot(v, queryVector) - floor) / (1 - floor)));
   };
 
-  const quotes = chooseQuotes(state, analysis, search.hits, similarity, offset + top, quoteOptions);
-  const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight + quoteOptions.titleWeight;
+  const quotes = chooseQuotes(state, analysis, search.hits, similarity, offset + top, quoteOptions, alignment);
+  const maxScore = quoteOptions.coverageWeight + quoteOptions.meaningWeight + quoteOptions.chunkWeight + quoteOptions.titleWeight + (alignment ? quoteOptions.alignWeight : 0);
   const passages: Passage[] = quotes.slice(offset).map((q) => passageFromSentences(state, q.first, q.last, q.score / maxScore));
   return { question, answered: true, passages, confidence };
 }

@@ -29,6 +29,12 @@ export interface EmbedderOptions {
   batchSize?: number;
 }
 
+/** One text's tokens and their contextual vectors (row i of `vectors` is `tokens[i]`). */
+export interface TokenStates {
+  tokens: string[];
+  vectors: Float32Array;
+}
+
 export interface Embedder {
   /** The model as named in options; recorded in index manifests. */
   readonly model: string;
@@ -42,6 +48,14 @@ export interface Embedder {
   readonly profile: ModelProfile;
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
+  /**
+   * The model's contextual vector of every token of each passage (unit length, special
+   * tokens and padding left out), with the token as the tokenizer wrote it: what token
+   * alignment (answer/alignTokens) compares.
+   */
+  tokenStates(texts: string[]): Promise<TokenStates[]>;
+  /** A question's vector and its token states, from one forward pass. */
+  encodeQuery(text: string): Promise<{ vector: Float32Array; tokens: TokenStates }>;
   /** Model tokens in a text (special tokens excluded), with the model's own tokenizer. */
   countTokens(text: string): number;
   dispose(): Promise<void>;
@@ -85,36 +99,45 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
    * accessors, which profiling showed to be most of the indexing time. The result is the same
    * vector: the mean over the attention mask, or the [CLS] token's, per the profile.
    */
-  async function run(batch: string[]): Promise<Float32Array[]> {
+  async function forward(batch: string[]) {
     const inputs = tokenizer(batch, { padding: true, truncation: true });
     const outputs = await extractor.model(inputs);
     const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
     const [rows, seq, dim] = hidden.dims as [number, number, number];
-    const data = hidden.data as Float32Array;
-    const mask = inputs.attention_mask.data as BigInt64Array;
-    const vectors: Float32Array[] = [];
-    for (let r = 0; r < rows; r++) {
-      const v = new Float32Array(dim);
-      if (loadedProfile.pooling === 'cls') {
-        v.set(data.subarray(r * seq * dim, r * seq * dim + dim));
-      } else {
-        for (let t = 0; t < seq; t++) {
-          if (mask[r * seq + t] === 0n) continue;
-          const offset = (r * seq + t) * dim;
-          for (let d = 0; d < dim; d++) v[d]! += data[offset + d]!;
-        }
+    return { rows, seq, dim, data: hidden.data as Float32Array, mask: inputs.attention_mask.data as BigInt64Array, ids: inputs.input_ids.data as BigInt64Array };
+  }
+
+  const special = new Set<number>(tokenizer.all_special_ids as number[]);
+  /** Row r's tokens (special ones and padding left out), each vector made unit length. */
+  function tokensOf({ seq, dim, data, mask, ids }: Forward, r: number): TokenStates {
+    const keep: number[] = [];
+    for (let t = 0; t < seq; t++) if (mask[r * seq + t] !== 0n && !special.has(Number(ids[r * seq + t]))) keep.push(t);
+    const vectors = new Float32Array(keep.length * dim);
+    keep.forEach((t, k) => vectors.set(unit(data.slice((r * seq + t) * dim, (r * seq + t + 1) * dim)), k * dim));
+    return { tokens: tokenizer.model.convert_ids_to_tokens(keep.map((t) => Number(ids[r * seq + t]))), vectors };
+  }
+
+  type Forward = Awaited<ReturnType<typeof forward>>;
+  function pool({ seq, dim, data, mask }: Forward, r: number): Float32Array {
+    const v = new Float32Array(dim);
+    if (loadedProfile.pooling === 'cls') {
+      v.set(data.subarray(r * seq * dim, r * seq * dim + dim));
+    } else {
+      for (let t = 0; t < seq; t++) {
+        if (mask[r * seq + t] === 0n) continue;
+        const offset = (r * seq + t) * dim;
+        for (let d = 0; d < dim; d++) v[d]! += data[offset + d]!;
       }
-      // The mean's divisor does not change the direction; normalising is enough. Vectors are
-      // unit length whatever the profile's \`normalize\`: the index compares them by cosine, so a
-      // model whose card leaves them unnormalised ranks the same.
-      let norm = 0;
-      for (let d = 0; d < dim; d++) norm += v[d]! * v[d]!;
-      norm = Math.sqrt(norm);
-      // A text with no token the model knows pools to zeros: leave it zero rather than NaN.
-      if (norm > 0) for (let d = 0; d < dim; d++) v[d]! /= norm;
-      vectors.push(v);
     }
-    return vectors;
+    // The mean's divisor does not change the direction; normalising is enough. Vectors are
+    // unit length whatever the profile's \`normalize\`: the index compares them by cosine, so a
+    // model whose card leaves them unnormalised ranks the same.
+    return unit(v);
+  }
+
+  async function run(batch: string[]): Promise<Float32Array[]> {
+    const output = await forward(batch);
+    return Array.from({ length: output.rows }, (_, r) => pool(output, r));
   }
 
   const probe = await run(['dimension probe']);
@@ -138,6 +161,20 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
       }
       return out;
     },
+    async encodeQuery(text) {
+      const output = await forward([queryPrefix + text]);
+      return { vector: pool(output, 0), tokens: tokensOf(output, 0) };
+    },
+    async tokenStates(texts) {
+      const out = new Array<TokenStates>(texts.length);
+      const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+      for (let i = 0; i < order.length; i += batchSize) {
+        const ids = order.slice(i, i + batchSize);
+        const output = await forward(ids.map((id) => passagePrefix + texts[id]!));
+        ids.forEach((id, j) => (out[id] = tokensOf(output, j)));
+      }
+      return out;
+    },
     countTokens(text) {
       return tokenizer.encode(text, null, { add_special_tokens: false }).length;
     },
@@ -145,4 +182,13 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
       await extractor.dispose();
     },
   };
+}
+
+/** `v` scaled to unit length, in place; a zero vector (a text of no known token) stays zero rather than NaN. */
+function unit(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (let d = 0; d < v.length; d++) norm += v[d]! * v[d]!;
+  norm = Math.sqrt(norm);
+  if (norm > 0) for (let d = 0; d < v.length; d++) v[d]! /= norm;
+  return v;
 }

@@ -5,7 +5,8 @@
  * milliseconds saved per document). Its fingerprint is worked out once too: every document
  * index checks it when it loads, and reading the model's files each time cost 14 ms of a
  * 25 ms load; the loaded model does not change while it is loaded. Everything but `embed`,
- * `fingerprint` and `dispose` is the model's own.
+ * `fingerprint` and `dispose` is the model's own. A question's token states come with its
+ * vector (encodeQuery), so they are remembered too.
  */
 import type { Embedder } from './loadEmbedder.js';
 
@@ -13,22 +14,24 @@ import type { Embedder } from './loadEmbedder.js';
 export const QUERY_CACHE_SIZE = 64;
 
 export function memoizeQueries(embedder: Embedder, capacity = QUERY_CACHE_SIZE): Embedder {
-  const cache = new Map<string, Promise<Float32Array>>();
+  const cache = new Map<string, ReturnType<Embedder['encodeQuery']>>();
   const memo = Object.create(embedder) as Embedder;
-  memo.embed = async (texts, kind) => {
-    if (kind !== 'query' || texts.length !== 1) return embedder.embed(texts, kind);
-    const text = texts[0]!;
-    let vector = cache.get(text);
-    if (!vector) {
-      vector = embedder.embed([text], 'query').then((v) => v[0]!);
-      cache.set(text, vector);
-      vector.catch(() => cache.delete(text));
+  memo.encodeQuery = (text) => {
+    let encoded = cache.get(text);
+    if (!encoded) {
+      encoded = embedder.encodeQuery(text);
+      cache.set(text, encoded);
+      encoded.catch(() => cache.delete(text));
       for (const key of cache.keys()) {
         if (cache.size <= capacity) break;
         cache.delete(key);
       }
     }
-    return [await vector];
+    return encoded;
+  };
+  memo.embed = async (texts, kind) => {
+    if (kind !== 'query' || texts.length !== 1) return embedder.embed(texts, kind);
+    return [(await memo.encodeQuery(texts[0]!)).vector];
   };
   let fingerprint: ReturnType<Embedder['fingerprint']> | null = null;
   memo.fingerprint = () => (fingerprint ??= embedder.fingerprint());

@@ -3,7 +3,7 @@
  * that stand in for the ones the corpus never uses, and how much of the question the
  * corpus covers at all.
  */
-import { toTerm, words } from '../text/terms.js';
+import { toTerm, words, wordsAsWritten } from '../text/terms.js';
 import type { SearchState } from './searchState.js';
 import { nearestWords } from './vocabulary.js';
 import { expectedAnswerType, type AnswerType } from './answerType.js';
@@ -28,9 +28,12 @@ export interface QuestionAnalysis {
   termVectors: Map<string, Float32Array>;
   /**
    * Mean over content words of how well the corpus covers each: 1 when the corpus uses the
-   * word, else the similarity of its closest corpus word (0 for a word the model does not know).
+   * word, else the similarity of its closest corpus word (0 for a word the model does not
+   * know). A name the corpus never uses covers nothing (see nameKnown).
    */
   coverage: number;
+  /** Share of the question's names (see nameWords) that the corpus never uses, in any form: 0 when it names nothing. */
+  nameGap: number;
   /** What kind of statement answers the question (a reason, a number, a date), when its form says. */
   expects: AnswerType | null;
   /**
@@ -66,12 +69,18 @@ export async function analyseQuestion(
     if (row !== undefined) termVectors.set(t, rows.subarray(row * dimension, (row + 1) * dimension));
   }
   let covered = terms.length - missing.length;
+  const names = nameWords(question);
   if (missing.length > 0 && state.vocabulary.words.length > 0) {
     const vectors = await embedWords(missing.map((t) => byTerm.get(t)!));
     vectors.forEach((v, i) => {
       termVectors.set(missing[i]!, v);
       const near = nearestWords(state.vocabulary, v, options.neighbours);
-      covered += Math.max(0, near[0]?.similarity ?? 0);
+      const word = byTerm.get(missing[i]!)!;
+      // Word vectors put names of the same kind together ("Kazakhstan" next to
+      // "Afghanistan", "Python" next to "JavaScript"): a neighbour stands in for a name in
+      // the search, but does not make a document about one thing cover another.
+      if (names.has(word)) covered += nameKnown(state, word) ? 1 : 0;
+      else covered += Math.max(0, near[0]?.similarity ?? 0);
       for (const n of near) {
         if (n.similarity < options.minSimilarity || byTerm.has(n.term)) continue;
         if (!expansions.has(n.term)) expansionWords.push(n.word);
@@ -85,15 +94,52 @@ export async function analyseQuestion(
     expansionWords,
     termVectors,
     coverage: terms.length ? covered / terms.length : 0,
+    nameGap: names.size ? [...names].filter((n) => !nameKnown(state, n)).length / names.size : 0,
     expects: expectedAnswerType(question),
     unknownNames: unknownCodeNames(state, question),
   };
 }
 
+/**
+ * Capitalised words after the question's first word ("Kazakhstan", "FIFA", "Kremlin"):
+ * names of places, people, organisations, products, lower-cased like words().
+ */
+export function nameWords(question: string): Set<string> {
+  const names = new Set<string>();
+  const tokens = wordsAsWritten(question);
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.length > 1 && /^\p{Lu}/u.test(t)) names.add(t.toLowerCase());
+  }
+  return names;
+}
+
+/**
+ * Whether the corpus uses a name, or a form of it sharing its first five letters either way
+ * ("Afghan" in "Afghanistan", "Russians" for "Russia"): a name's other forms are still it.
+ */
+function nameKnown(state: SearchState, name: string): boolean {
+  const { known, sorted } = corpusWords(state);
+  if (known.has(name)) return true;
+  if (name.length < 5) return false;
+  // A corpus word that starts with the name: the first word at or after it in sorted order.
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < name) lo = mid + 1;
+    else hi = mid;
+  }
+  if (sorted[lo]?.startsWith(name)) return true;
+  // A corpus word the name starts with, five letters or more.
+  for (let n = name.length - 1; n >= 5; n--) if (known.has(name.slice(0, n))) return true;
+  return false;
+}
+
 function unknownCodeNames(state: SearchState, question: string): string[] {
   const names = question.match(CODE_NAME);
   if (!names) return [];
-  const known = corpusWords(state);
+  const { known } = corpusWords(state);
   const unknown: string[] = [];
   for (const name of names) {
     // Every part must be in the corpus as written, not as a search term: stems would let
@@ -106,18 +152,19 @@ function unknownCodeNames(state: SearchState, question: string): string[] {
 }
 
 /**
- * Every word of the corpus, lower-cased and unstemmed, for exact name checks. Made on the
- * first question that names code, not at start: most questions never need it.
+ * Every word of the corpus, lower-cased and unstemmed, for exact name checks (and sorted,
+ * for prefixes). Made on the first question that names something, not at start.
  */
-const wordsByState = new WeakMap<SearchState, Set<string>>();
+const wordsByState = new WeakMap<SearchState, { known: Set<string>; sorted: string[] }>();
 
-function corpusWords(state: SearchState): Set<string> {
-  let known = wordsByState.get(state);
-  if (!known) {
-    known = new Set<string>();
+function corpusWords(state: SearchState): { known: Set<string>; sorted: string[] } {
+  let entry = wordsByState.get(state);
+  if (!entry) {
+    const known = new Set<string>();
     for (const s of state.sentences) for (const w of words(s.text)) known.add(w);
     for (const d of state.documents) for (const section of d.sections) for (const w of words(section.title)) known.add(w);
-    wordsByState.set(state, known);
+    entry = { known, sorted: [...known].sort() };
+    wordsByState.set(state, entry);
   }
-  return known;
+  return entry;
 }

@@ -56,10 +56,12 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
  * many troops…", scores well on the first two and poorly on the third). The weights were
  * fitted with `npm run fit-refusal` on the tuning sets only (never the held-out ones).
  */
-export const REFUSAL_RULE = { bias: -2.283, chunkZ: 0.085, sentenceZ: 0.239, coverage: 2.473 } as const;
+export const REFUSAL_RULE = { bias: -3.931, chunkZ: 0.07, sentenceZ: 0.157, coverage: 0.708, nameGap: -1.634, alignment: 4.375 } as const;
 
-export function refusalScore(signals: RefusalSignals, rule: { bias: number; chunkZ: number; sentenceZ: number; coverage: number } = REFUSAL_RULE): number {
-  return rule.bias + rule.chunkZ * signals.chunkZ + rule.sentenceZ * signals.sentenceZ + rule.coverage * signals.coverage;
+export type RefusalRule = { readonly bias: number } & { readonly [K in keyof RefusalSignals]: number };
+
+export function refusalScore(signals: RefusalSignals, rule: RefusalRule = REFUSAL_RULE): number {
+  return rule.bias + rule.chunkZ * signals.chunkZ + rule.sentenceZ * signals.sentenceZ + rule.coverage * signals.coverage + rule.nameGap * signals.nameGap + rule.alignment * signals.alignment;
 }
 
 /** Robust z-scores of a question's best chunk and sentence similarity against this corpus's off-topic probes. */

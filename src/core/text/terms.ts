@@ -36,6 +36,11 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
+/** The same words as written, case kept (to tell names from words). */
+export function wordsAsWritten(text: string): string[] {
+  return text.match(WORD) ?? [];
+}
+
 /**
  * Words repeat far more than they vary, and stemming dominates the cost of loading a large
  * corpus's sentences: remember the terms of words seen (bounded, for a long-running bot).

@@ -1,0 +1,76 @@
+/**
+ * Token alignment (answer/alignTokens): word pieces grouped into the question's terms, and
+ * each term scored by its best-matching passage token, first on vectors made by hand, then
+ * with the bundled model's own token states.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { alignTokens, groupQuestionTokens } from '../../src/core/answer/alignTokens.js';
+import type { Embedder, TokenStates } from '../../src/core/embed/loadEmbedder.js';
+import { loadEmbedder } from '../../src/core/embed/loadEmbedder.js';
+import { dot } from '../../src/core/index/vectorIndex.js';
+import { BUNDLED_MODEL } from '../../src/core/paths.js';
+
+/** Token states in 3 dimensions: one axis per token named in `axes`. */
+function states(tokens: string[], axes: Record<string, number[]>): TokenStates {
+  const vectors = new Float32Array(tokens.length * 3);
+  tokens.forEach((t, i) => vectors.set(axes[t] ?? [0, 0, 0], i * 3));
+  return { tokens, vectors };
+}
+
+describe('groupQuestionTokens and alignTokens', () => {
+  const axes = { key: [1, 0, 0], '##press': [0, 1, 0], events: [0, 0, 1], the: [0.6, 0.8, 0] };
+
+  it('joins word pieces into the term they spell and leaves out words that are not terms', () => {
+    const grouped = groupQuestionTokens(states(['the', 'key', '##press', 'events', '?'], axes), ['keypre', 'event'], 3);
+    expect(Array.from(grouped.rowsPerTerm)).toEqual([2, 1]);
+    expect(Array.from(grouped.termOf)).toEqual([0, 0, 1]);
+  });
+
+  it('scores each term by the mean over its pieces of their best passage token', () => {
+    const grouped = groupQuestionTokens(states(['key', '##press', 'events'], axes), ['keypre', 'event'], 3);
+    // The passage has "key" and "events" but nothing for "##press".
+    const passage = states(['key', 'events'], axes).vectors;
+    const a = alignTokens(grouped, passage);
+    expect(a[0]).toBeCloseTo(0.5, 5);
+    expect(a[1]).toBeCloseTo(1, 5);
+    expect(Array.from(alignTokens(grouped, new Float32Array(0)))).toEqual([0, 0]);
+  });
+
+  it('gives 0 to a term the encoder gave no token', () => {
+    const grouped = groupQuestionTokens(states(['events'], axes), ['keypre', 'event'], 3);
+    expect(Array.from(alignTokens(grouped, states(['events'], axes).vectors))).toEqual([0, 1]);
+  });
+});
+
+describe('token states from the bundled model', () => {
+  let embedder: Embedder;
+  beforeAll(async () => {
+    embedder = await loadEmbedder({ model: BUNDLED_MODEL });
+  });
+  afterAll(async () => {
+    await embedder?.dispose();
+  });
+
+  it('gives one unit vector per token, special tokens left out, and the same question vector as embed', async () => {
+    const question = 'What happens to journalists?';
+    const { vector, tokens } = await embedder.encodeQuery(question);
+    expect(tokens.tokens).toEqual(['what', 'happens', 'to', 'journalists', '?']);
+    expect(tokens.vectors.length).toBe(tokens.tokens.length * embedder.dimension);
+    const first = tokens.vectors.subarray(0, embedder.dimension);
+    expect(dot(first, first)).toBeCloseTo(1, 4);
+    expect(dot(vector, (await embedder.embed([question], 'query'))[0]!)).toBeCloseTo(1, 4);
+  });
+
+  it('aligns a question word with its synonym in context better than with an unrelated sentence', async () => {
+    const question = await embedder.encodeQuery('Are reporters in danger?');
+    const grouped = groupQuestionTokens(question.tokens, ['report', 'danger'], embedder.dimension);
+    const [related, unrelated] = await embedder.tokenStates([
+      'Journalists face threats and intimidation.',
+      'The recipe needs two cups of flour.',
+    ]);
+    const a = alignTokens(grouped, related!.vectors);
+    const b = alignTokens(grouped, unrelated!.vectors);
+    expect(a[0]!).toBeGreaterThan(b[0]! + 0.1);
+    expect(a[1]!).toBeGreaterThan(b[1]! + 0.1);
+  });
+});

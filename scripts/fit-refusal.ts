@@ -1,12 +1,12 @@
 /**
- * `npm run fit-refusal`: fits the refusal rule (retrieve/calibrate REFUSAL_RULE) on the
+ * `npm run fit-refusal`: fits the refusal rule (retrieve/calibrate REFUSAL_RULES) on the
  * TUNING sets only, with the model the environment configures (EMBEDDING_MODEL).
  *
  * Each question that reaches the rule gives its signals (chunk and sentence z-scores,
  * coverage); answerable questions are positives, unanswerable ones (asked of every tuning
  * document) negatives. A logistic regression (L2, plain gradient descent: deterministic)
  * gives the weights' ratios; the bias is then set where the most tuning decisions come out
- * right. Prints the rule to paste into calibrate.ts, and its accuracy on the tuning sets.
+ * right. Prints the model's entry to paste into REFUSAL_RULES, and its accuracy on the tuning sets.
  * The held-out sets are never read here.
  */
 import { readFileSync } from 'node:fs';
@@ -90,7 +90,8 @@ async function main(): Promise<number> {
   }
   const rule = { bias: round(best.bias), ...Object.fromEntries(FEATURES.map((f, j) => [f, round(raw[j]!)])) };
   console.log(`model ${base.embedder?.model}: ${n} decisions reach the rule (${examples.filter((e) => e.y === 1).length} answerable); ${decidedElsewhere.negatives} unanswerable and ${decidedElsewhere.positives} answerable were decided before it (${decidedElsewhere.positivesRefused} of those wrongly)`);
-  console.log(`export const REFUSAL_RULE = ${JSON.stringify(rule).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ')} as const;`);
+  const name = path.basename(base.embedder?.model ?? 'model');
+  console.log(`  '${name}': ${JSON.stringify(rule).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ')},`);
   console.log(`tuning decisions right at the rule: ${best.right}/${n} (${(best.right / n).toFixed(3)})`);
   for (const e of engines.values()) await e.close();
   return 0;

@@ -66,13 +66,13 @@ export interface ReindexResult extends ReindexSummary {
   manifest: IndexManifest;
 }
 
-/** Sentences whose token states an engine keeps (about 15 KB each with MiniLM: ~60 MB). */
-const TOKEN_CACHE_SENTENCES = 4096;
+/** Bytes of sentence token states an engine keeps (a sentence of 30 tokens is 45 KB with MiniLM). */
+const TOKEN_CACHE_BYTES = 64 * 1024 * 1024;
 
 export class Verbatim implements VerbatimEngine {
   /** The corpus files' texts each index answers from: every quote is checked against them before it is shown. */
   private sources = new WeakMap<SearchState, SourceTexts>();
-  private tokenCache: { state: SearchState; rows: Map<number, Float32Array> } | undefined;
+  private tokenCache: { state: SearchState; rows: Map<number, Float32Array>; bytes: number } | undefined;
   private reindexing: Promise<ReindexResult> | undefined;
 
   private constructor(
@@ -222,28 +222,32 @@ export class Verbatim implements VerbatimEngine {
 
   /**
    * Token states of candidate sentences, run through the model when first asked for and kept
-   * (bounded) for the index answering now. Not stored in the index: at ~15 KB a sentence they
-   * would be most of a large corpus's index, and a question's candidates are a few dozen.
+   * (bounded) for the index answering now. Not stored in the index: at 1.5 KB a token they
+   * would be most of a large corpus's index, and a question aligns 30 sentences.
    */
   private async tokensOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
-    if (this.tokenCache?.state !== state) this.tokenCache = { state, rows: new Map() };
-    const rows = this.tokenCache.rows;
-    const missing = ids.filter((i) => !rows.has(i));
+    if (this.tokenCache?.state !== state) this.tokenCache = { state, rows: new Map(), bytes: 0 };
+    const cache = this.tokenCache;
+    const missing = ids.filter((i) => !cache.rows.has(i));
     if (missing.length) {
       const states = await this.model.tokenStates(missing.map((i) => state.sentences[i]!.text));
-      missing.forEach((i, k) => rows.set(i, states[k]!.vectors));
-      for (const key of rows.keys()) {
-        if (rows.size <= TOKEN_CACHE_SENTENCES) break;
-        if (!ids.includes(key)) rows.delete(key);
-      }
+      missing.forEach((i, k) => {
+        cache.rows.set(i, states[k]!.vectors);
+        cache.bytes += states[k]!.vectors.byteLength;
+      });
     }
     const out = new Map<number, Float32Array>();
     for (const i of ids) {
-      const v = rows.get(i)!;
-      // Recently used last: the cache drops the least recently used first.
-      rows.delete(i);
-      rows.set(i, v);
+      const v = cache.rows.get(i)!;
+      // Recently used last: the least recently used go first.
+      cache.rows.delete(i);
+      cache.rows.set(i, v);
       out.set(i, v);
+    }
+    for (const [i, v] of cache.rows) {
+      if (cache.bytes <= TOKEN_CACHE_BYTES || out.has(i)) break;
+      cache.rows.delete(i);
+      cache.bytes -= v.byteLength;
     }
     return out;
   }

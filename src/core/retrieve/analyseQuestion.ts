@@ -79,8 +79,7 @@ export async function analyseQuestion(
       // Word vectors put names of the same kind together ("Kazakhstan" next to
       // "Afghanistan", "Python" next to "JavaScript"): a neighbour stands in for a name in
       // the search, but does not make a document about one thing cover another.
-      if (names.has(word)) covered += nameKnown(state, word) ? 1 : 0;
-      else covered += Math.max(0, near[0]?.similarity ?? 0);
+      if (!names.has(word)) covered += Math.max(0, near[0]?.similarity ?? 0);
       for (const n of near) {
         if (n.similarity < options.minSimilarity || byTerm.has(n.term)) continue;
         if (!expansions.has(n.term)) expansionWords.push(n.word);
@@ -115,31 +114,19 @@ export function nameWords(question: string): Set<string> {
 }
 
 /**
- * Whether the corpus uses a name, or a form of it sharing its first five letters either way
- * ("Afghan" in "Afghanistan", "Russians" for "Russia"): a name's other forms are still it.
+ * Whether the corpus uses a name, or another form of it: index terms are cut at six letters,
+ * so "Afghan" is found in "Afghanistan" and "Russians" in "Russia". A name too common to be a
+ * term ("US" is a stopword) says nothing either way.
  */
 function nameKnown(state: SearchState, name: string): boolean {
-  const { known, sorted } = corpusWords(state);
-  if (known.has(name)) return true;
-  if (name.length < 5) return false;
-  // A corpus word that starts with the name: the first word at or after it in sorted order.
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < name) lo = mid + 1;
-    else hi = mid;
-  }
-  if (sorted[lo]?.startsWith(name)) return true;
-  // A corpus word the name starts with, five letters or more.
-  for (let n = name.length - 1; n >= 5; n--) if (known.has(name.slice(0, n))) return true;
-  return false;
+  const term = toTerm(name);
+  return term === null || state.corpusTerms.has(term);
 }
 
 function unknownCodeNames(state: SearchState, question: string): string[] {
   const names = question.match(CODE_NAME);
   if (!names) return [];
-  const { known } = corpusWords(state);
+  const known = corpusWords(state);
   const unknown: string[] = [];
   for (const name of names) {
     // Every part must be in the corpus as written, not as a search term: stems would let
@@ -152,19 +139,18 @@ function unknownCodeNames(state: SearchState, question: string): string[] {
 }
 
 /**
- * Every word of the corpus, lower-cased and unstemmed, for exact name checks (and sorted,
- * for prefixes). Made on the first question that names something, not at start.
+ * Every word of the corpus, lower-cased and unstemmed, for exact name checks. Made on the
+ * first question that names code, not at start: most questions never need it.
  */
-const wordsByState = new WeakMap<SearchState, { known: Set<string>; sorted: string[] }>();
+const wordsByState = new WeakMap<SearchState, Set<string>>();
 
-function corpusWords(state: SearchState): { known: Set<string>; sorted: string[] } {
-  let entry = wordsByState.get(state);
-  if (!entry) {
-    const known = new Set<string>();
+function corpusWords(state: SearchState): Set<string> {
+  let known = wordsByState.get(state);
+  if (!known) {
+    known = new Set<string>();
     for (const s of state.sentences) for (const w of words(s.text)) known.add(w);
     for (const d of state.documents) for (const section of d.sections) for (const w of words(section.title)) known.add(w);
-    entry = { known, sorted: [...known].sort() };
-    wordsByState.set(state, entry);
+    wordsByState.set(state, known);
   }
-  return entry;
+  return known;
 }

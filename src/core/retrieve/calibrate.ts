@@ -50,17 +50,33 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
 
 /**
  * Whether the document answers at all: a linear rule over signals that are each relative to
- * this corpus and model (robust z-scores against the off-topic probes), so one rule serves
- * every corpus. The chunk's and the best sentence's similarity say whether a passage is about
- * the question; coverage says whether the corpus has words for all of it (a near miss, "How
- * many troops…", scores well on the first two and poorly on the third). The weights were
- * fitted with `npm run fit-refusal` on the tuning sets only (never the held-out ones).
+ * this corpus and model where they can be (robust z-scores against the off-topic probes), so
+ * one rule serves every corpus. The chunk's and the best sentence's similarity say whether a
+ * passage is about the question; coverage says whether the corpus has words for all of it (a
+ * near miss, "How many troops…", scores well on the first two and poorly on the third); a name
+ * the corpus never uses says it is about something else (nameGap); token alignment says
+ * whether one sentence has something for each word of the question. Alignment is a cosine
+ * between token vectors, whose scale is the model's own, so each model has its rule. The
+ * weights were fitted with `npm run fit-refusal` on the tuning sets only (never the held-out
+ * ones).
  */
-export const REFUSAL_RULE = { bias: -3.931, chunkZ: 0.07, sentenceZ: 0.157, coverage: 0.708, nameGap: -1.634, alignment: 4.375 } as const;
-
 export type RefusalRule = { readonly bias: number } & { readonly [K in keyof RefusalSignals]: number };
 
-export function refusalScore(signals: RefusalSignals, rule: RefusalRule = REFUSAL_RULE): number {
+export const REFUSAL_RULES = {
+  'all-minilm-l6-v2': { bias: -3.931, chunkZ: 0.07, sentenceZ: 0.157, coverage: 0.708, nameGap: -1.634, alignment: 4.375 },
+  'glove-sif-100d': { bias: -3.893, chunkZ: 0.249, sentenceZ: 0.199, coverage: 3.752, nameGap: -1.015, alignment: 0.55 },
+} as const satisfies Record<string, RefusalRule>;
+
+/** The bundled model's rule serves models that have none of their own (a downloaded bge, e5…). */
+export const DEFAULT_REFUSAL_RULE: RefusalRule = REFUSAL_RULES['all-minilm-l6-v2'];
+
+/** The rule fitted for a model, by its name or its folder's name. */
+export function refusalRuleFor(model: string): RefusalRule {
+  const name = model.split(/[\\/]/).filter(Boolean).pop() ?? model;
+  return (REFUSAL_RULES as Record<string, RefusalRule>)[name] ?? DEFAULT_REFUSAL_RULE;
+}
+
+export function refusalScore(signals: RefusalSignals, rule: RefusalRule = DEFAULT_REFUSAL_RULE): number {
   return rule.bias + rule.chunkZ * signals.chunkZ + rule.sentenceZ * signals.sentenceZ + rule.coverage * signals.coverage + rule.nameGap * signals.nameGap + rule.alignment * signals.alignment;
 }
 

@@ -22,6 +22,7 @@ import { foldWhitespace, passageFromRange } from './answer/makePassage.js';
 import { BUNDLED_MODEL, BUNDLED_WORD_VECTORS, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR } from './paths.js';
 import { loadWordVectors, type WordVectors } from './words/wordVectors.js';
 import { EmbeddingCache } from './embed/embeddingCache.js';
+import { tokenStateCache } from './embed/tokenStateCache.js';
 import type { FusionOptions } from './retrieve/findChunks.js';
 import type { QuoteOptions } from './answer/chooseQuotes.js';
 import { summarise } from './summarise/summarise.js';
@@ -66,13 +67,9 @@ export interface ReindexResult extends ReindexSummary {
   manifest: IndexManifest;
 }
 
-/** Bytes of sentence token states an engine keeps (a sentence of 30 tokens is 45 KB with MiniLM). */
-const TOKEN_CACHE_BYTES = 64 * 1024 * 1024;
-
 export class Verbatim implements VerbatimEngine {
   /** The corpus files' texts each index answers from: every quote is checked against them before it is shown. */
   private sources = new WeakMap<SearchState, SourceTexts>();
-  private tokenCache: { state: SearchState; rows: Map<number, Float32Array>; bytes: number } | undefined;
   private reindexing: Promise<ReindexResult> | undefined;
 
   private constructor(
@@ -221,35 +218,13 @@ export class Verbatim implements VerbatimEngine {
   }
 
   /**
-   * Token states of candidate sentences, run through the model when first asked for and kept
-   * (bounded) for the index answering now. Not stored in the index: at 1.5 KB a token they
-   * would be most of a large corpus's index, and a question aligns 30 sentences.
+   * Token states of candidate sentences, run through the model the first time they are
+   * candidates and kept in the process's cache (embed/tokenStateCache). Not stored in the
+   * index: at 1.5 KB a token they would be most of a large corpus's index, and a question
+   * aligns 30 sentences.
    */
-  private async tokensOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
-    if (this.tokenCache?.state !== state) this.tokenCache = { state, rows: new Map(), bytes: 0 };
-    const cache = this.tokenCache;
-    const missing = ids.filter((i) => !cache.rows.has(i));
-    if (missing.length) {
-      const states = await this.model.tokenStates(missing.map((i) => state.sentences[i]!.text));
-      missing.forEach((i, k) => {
-        cache.rows.set(i, states[k]!.vectors);
-        cache.bytes += states[k]!.vectors.byteLength;
-      });
-    }
-    const out = new Map<number, Float32Array>();
-    for (const i of ids) {
-      const v = cache.rows.get(i)!;
-      // Recently used last: the least recently used go first.
-      cache.rows.delete(i);
-      cache.rows.set(i, v);
-      out.set(i, v);
-    }
-    for (const [i, v] of cache.rows) {
-      if (cache.bytes <= TOKEN_CACHE_BYTES || out.has(i)) break;
-      cache.rows.delete(i);
-      cache.bytes -= v.byteLength;
-    }
-    return out;
+  private tokensOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
+    return tokenStateCache.get(state, ids, async (missing) => (await this.model.tokenStates(missing.map((i) => state.sentences[i]!.text))).map((t) => t.vectors));
   }
 
   /** Whether the corpus on disk differs from what the index answering now was built from. */

@@ -138,7 +138,10 @@ async function alignCandidates(
     return a;
   };
   let best = 0;
-  for (const i of shortlist) best = Math.max(best, alignment(i)!.reduce((sum, v, j) => sum + v * weights[j]!, 0) / totalWeight);
+  for (const i of shortlist) {
+    const a = alignment(i);
+    if (a) best = Math.max(best, a.reduce((sum, v, j) => sum + v * weights[j]!, 0) / totalWeight);
+  }
   return { alignment, best };
 }
 

@@ -1,0 +1,67 @@
+/**
+ * The token states of sentences (see answer/alignTokens), kept after their forward pass so a
+ * sentence that is a candidate again costs nothing. One cache per process, with one byte
+ * budget, however many indexes answer in it: a bot with a hundred servers' documents loaded
+ * must not keep a hundred caches. Entries belong to an index (a SearchState); an index that
+ * is replaced or let go leaves its entries to age out.
+ */
+
+/** About 1,400 sentences of 30 tokens with a 384-dimension model. */
+export const TOKEN_CACHE_BYTES = 64 * 1024 * 1024;
+
+export class TokenStateCache {
+  private readonly entries = new Map<string, Float32Array>();
+  private readonly owners = new WeakMap<object, number>();
+  private nextOwner = 0;
+  private bytes = 0;
+
+  constructor(private readonly budget = TOKEN_CACHE_BYTES) {}
+
+  /** Bytes held now. */
+  get size(): number {
+    return this.bytes;
+  }
+
+  /**
+   * The token states of `ids` in `owner`'s sentence table: cached ones at once, the others
+   * computed together by `compute` (one batch) and kept. Those asked for become the most
+   * recently used; the least recently used go once the budget is passed, never one being
+   * returned now.
+   */
+  async get(owner: object, ids: readonly number[], compute: (missing: number[]) => Promise<Float32Array[]>): Promise<Map<number, Float32Array>> {
+    let prefix = this.owners.get(owner);
+    if (prefix === undefined) this.owners.set(owner, (prefix = this.nextOwner++));
+    const key = (i: number) => `${prefix}:${i}`;
+    // Cached ones are taken before waiting: another question may evict them meanwhile.
+    const out = new Map<number, Float32Array>();
+    const missing: number[] = [];
+    for (const i of new Set(ids)) {
+      const v = this.entries.get(key(i));
+      if (v) out.set(i, v);
+      else missing.push(i);
+    }
+    if (missing.length) {
+      const computed = await compute(missing);
+      missing.forEach((i, k) => out.set(i, computed[k]!));
+    }
+    for (const [i, v] of out) {
+      const k = key(i);
+      const old = this.entries.get(k);
+      if (old) this.bytes -= old.byteLength;
+      this.entries.delete(k);
+      this.entries.set(k, v);
+      this.bytes += v.byteLength;
+    }
+    const protectedKeys = new Set(ids.map(key));
+    for (const [k, v] of this.entries) {
+      if (this.bytes <= this.budget) break;
+      if (protectedKeys.has(k)) continue;
+      this.entries.delete(k);
+      this.bytes -= v.byteLength;
+    }
+    return out;
+  }
+}
+
+/** The process's cache, shared by every engine in it. */
+export const tokenStateCache = new TokenStateCache();

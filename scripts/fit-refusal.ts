@@ -18,12 +18,14 @@ import { parseScriptArgs } from '../src/cli/scriptArgs.js';
 import type { RefusalSignals } from '../src/core/types.js';
 
 const TUNING_DOCUMENTS = Object.entries(DOCUMENTS).filter(([, d]) => !d.heldOut);
-const FEATURES = ['chunkZ', 'sentenceZ', 'coverage', 'nameGap', 'alignment'] as const;
+const SIGNALS = ['chunkZ', 'sentenceZ', 'coverage', 'nameGap', 'alignment'] as const;
 
-const USAGE = `Usage: npm run fit-refusal
+const USAGE = `Usage: npm run fit-refusal -- [--without-alignment]
 
 Fits the refusal rule on the tuning question sets with the configured model (EMBEDDING_MODEL)
-and prints it with its accuracy on those sets.`;
+and prints it with its accuracy on those sets.
+  --without-alignment  fit the general rule, which does not weigh token alignment (for models
+                       without a rule of their own, and answers without alignment)`;
 
 interface Example {
   x: number[];
@@ -31,9 +33,12 @@ interface Example {
 }
 
 async function main(): Promise<number> {
-  const args = parseScriptArgs(process.argv.slice(2), USAGE, {});
+  const args = parseScriptArgs(process.argv.slice(2), USAGE, { 'without-alignment': { type: 'boolean', default: false } });
   if (typeof args === 'number') return args;
-  const base: VerbatimOptions = engineOptionsFrom(loadEngineConfig());
+  const general = args.values['without-alignment'] === true;
+  const FEATURES = SIGNALS.filter((f) => !(general && f === 'alignment'));
+  // Every signal measured, even where the rule in force refuses without aligning.
+  const base: VerbatimOptions = { ...engineOptionsFrom(loadEngineConfig()), measureAllSignals: true };
   const engines = new Map<string, Verbatim>();
   for (const [id, { file }] of TUNING_DOCUMENTS) {
     engines.set(id, await Verbatim.open({ ...base, corpus: file, indexDir: evalIndexDir(file, base) }));
@@ -88,10 +93,11 @@ async function main(): Promise<number> {
     const right = scores.reduce((r, s, i) => r + Number((s >= cut) === (examples[i]!.y === 1)), 0);
     if (right > best.right) best = { bias: -cut, right };
   }
-  const rule = { bias: round(best.bias), ...Object.fromEntries(FEATURES.map((f, j) => [f, round(raw[j]!)])) };
+  const rule = { bias: round(best.bias), ...Object.fromEntries(SIGNALS.map((f) => [f, FEATURES.includes(f) ? round(raw[FEATURES.indexOf(f)]!) : 0])) };
   console.log(`model ${base.embedder?.model}: ${n} decisions reach the rule (${examples.filter((e) => e.y === 1).length} answerable); ${decidedElsewhere.negatives} unanswerable and ${decidedElsewhere.positives} answerable were decided before it (${decidedElsewhere.positivesRefused} of those wrongly)`);
   const name = path.basename(base.embedder?.model ?? 'model');
-  console.log(`  '${name}': ${JSON.stringify(rule).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ')},`);
+  const literal = JSON.stringify(rule).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ');
+  console.log(general ? `export const GENERAL_REFUSAL_RULE: RefusalRule = ${literal};` : `  '${name}': ${literal},`);
   console.log(`tuning decisions right at the rule: ${best.right}/${n} (${(best.right / n).toFixed(3)})`);
   for (const e of engines.values()) await e.close();
   return 0;

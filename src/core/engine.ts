@@ -23,6 +23,7 @@ import { BUNDLED_MODEL, BUNDLED_WORD_VECTORS, DEFAULT_CORPUS_DIR, DEFAULT_INDEX_
 import { loadWordVectors, type WordVectors } from './words/wordVectors.js';
 import { EmbeddingCache } from './embed/embeddingCache.js';
 import { tokenStateCache } from './embed/tokenStateCache.js';
+import { hasOwnRefusalRule } from './retrieve/calibrate.js';
 import type { FusionOptions } from './retrieve/findChunks.js';
 import type { QuoteOptions } from './answer/chooseQuotes.js';
 import { summarise } from './summarise/summarise.js';
@@ -50,6 +51,12 @@ export interface VerbatimOptions {
   /** Retrieval tuning; the defaults were chosen on the evaluation sets. */
   fusion?: FusionOptions;
   quotes?: QuoteOptions;
+  /**
+   * Measure every refusal signal, even token alignment for a question the rule refuses
+   * whatever it would be (`npm run fit-refusal` needs them all); off by default, as that
+   * costs forward passes for nothing.
+   */
+  measureAllSignals?: boolean;
   logger?: Logger;
   onProgress?: ProgressHook;
   /** Where text extracted from PDF, HTML and Word files is kept between starts (see `LoadCorpusOptions.extractionCache`). */
@@ -110,6 +117,9 @@ export class Verbatim implements VerbatimEngine {
       };
       const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger);
       const engine = new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
+      if (!hasOwnRefusalRule(embedderOptions.model)) {
+        logger.warn({ model: embedderOptions.model }, 'no refusal rule was fitted for this model: the general one decides, without token alignment (npm run fit-refusal fits one)');
+      }
       engine.sources.set(state, sourceTexts(corpus.files));
       return engine;
     } catch (error) {
@@ -144,6 +154,7 @@ export class Verbatim implements VerbatimEngine {
       sentenceTokens: (ids) => this.tokensOf(state, ids),
       fusion: this.options.fusion,
       quotes: this.options.quotes,
+      measureAllSignals: this.options.measureAllSignals,
     });
     const passages = this.exact(state, answer.passages, 'ask');
     if (passages.length === answer.passages.length) return answer;
@@ -218,8 +229,8 @@ export class Verbatim implements VerbatimEngine {
   }
 
   /**
-   * Token states of candidate sentences, run through the model the first time they are
-   * candidates and kept in the process's cache (embed/tokenStateCache). Not stored in the
+   * Token states of candidate sentences, run through the model the first time they are among
+   * those aligned and kept in the process's cache (embed/tokenStateCache). Not stored in the
    * index: at 1.5 KB a token they would be most of a large corpus's index, and a question
    * aligns 30 sentences.
    */
@@ -248,6 +259,7 @@ export class Verbatim implements VerbatimEngine {
         const model: ModelHandle = { model: this.model.model, fingerprint: () => this.model.fingerprint()?.fingerprint, profile: () => this.model.profile, load: async () => this.model };
         const { state } = await loadOrBuild(corpus, model, { ...this.options, rebuild: 'always' }, this.logger);
         this.sources.set(state, sourceTexts(corpus.files));
+        tokenStateCache.forget(this.state);
         this.state = state;
         return { changed: true, manifest: state.manifest, ms: performance.now() - started };
       } finally {
@@ -259,6 +271,7 @@ export class Verbatim implements VerbatimEngine {
 
   async close(): Promise<void> {
     await this.reindexing?.catch(() => undefined);
+    tokenStateCache.forget(this.state);
     if (!this.options.sharedEmbedder) await this.model.dispose();
   }
 }

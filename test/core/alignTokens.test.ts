@@ -8,6 +8,7 @@ import { alignTokens, groupQuestionTokens } from '../../src/core/answer/alignTok
 import type { Embedder, TokenStates } from '../../src/core/embed/loadEmbedder.js';
 import { loadEmbedder } from '../../src/core/embed/loadEmbedder.js';
 import { dot } from '../../src/core/index/vectorIndex.js';
+import { toTerm } from '../../src/core/text/terms.js';
 import { BUNDLED_MODEL } from '../../src/core/paths.js';
 
 /** Token states in 3 dimensions: one axis per token named in `axes`. */
@@ -24,6 +25,19 @@ describe('groupQuestionTokens and alignTokens', () => {
     const grouped = groupQuestionTokens(states(['the', 'key', '##press', 'events', '?'], axes), ['keypre', 'event'], 3);
     expect(Array.from(grouped.rowsPerTerm)).toEqual([2, 1]);
     expect(Array.from(grouped.termOf)).toEqual([0, 0, 1]);
+  });
+
+  it('reads SentencePiece and byte-level BPE pieces, which mark the start of a word instead', () => {
+    const sentencePiece = { ...axes, '\u2581key': [1, 0, 0], press: [0, 1, 0], '\u2581events': [0, 0, 1] };
+    const grouped = groupQuestionTokens(states(['\u2581the', '\u2581key', 'press', '\u2581events', '?'], sentencePiece), ['keypre', 'event'], 3);
+    expect(Array.from(grouped.rowsPerTerm)).toEqual([2, 1]);
+    const bpe = groupQuestionTokens(states(['\u0120key', 'press', '\u0120events'], {}), ['keypre', 'event'], 3);
+    expect(Array.from(bpe.rowsPerTerm)).toEqual([2, 1]);
+  });
+
+  it('matches a word whose accents the tokenizer stripped ("São" read as "sao")', () => {
+    const grouped = groupQuestionTokens(states(['sao', 'paulo'], {}), [toTerm('são')!, 'paulo'], 3);
+    expect(Array.from(grouped.rowsPerTerm)).toEqual([1, 1]);
   });
 
   it('scores each term by the mean over its pieces of their best passage token', () => {

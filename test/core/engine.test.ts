@@ -13,6 +13,7 @@ import { manifestChecksum } from '../../src/core/index/verifyIndex.js';
 import { seedText, tempCorpus } from './helpers.js';
 import { BUNDLED_MODEL, BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
 import { EMBEDDING_CACHE_FILE } from '../../src/core/embed/embeddingCache.js';
+import { DEFAULT_QUOTES } from '../../src/core/answer/chooseQuotes.js';
 
 const BUNDLED_MODEL_DIR = path.join(BUNDLED_MODELS_DIR, BUNDLED_MODEL);
 
@@ -135,6 +136,27 @@ describe('answers', () => {
     expect(answer.confidence!.nameGap).toBe(0);
     expect(answer.answered).toBe(true);
     expect(answer.passages[0]!.quote).toMatch(/women/i);
+  });
+
+  it('measures token alignment for a question it may answer, and skips it for one no alignment could save', async () => {
+    const answered = await engine.ask('Which groups remain vulnerable to persecution?');
+    expect(answered.confidence!.alignment).toBeGreaterThan(0.5);
+    const refused = await engine.ask('How do I install Python on Windows?');
+    expect(refused.answered).toBe(false);
+    expect(refused.confidence!.alignment).toBe(0);
+  });
+
+  it('still answers and refuses with token alignment switched off (the general rule decides)', async () => {
+    const plain = await Verbatim.open({ ...tempCorpus('noalign'), quotes: { ...DEFAULT_QUOTES, alignWeight: 0 } });
+    try {
+      const answer = await plain.ask('Which groups remain vulnerable to persecution?');
+      expect(answer.answered).toBe(true);
+      expect(answer.confidence!.alignment).toBe(0);
+      expect(answer.passages[0]!.quote).toContain('Hazaras');
+      expect((await plain.ask('What is the best recipe for chocolate cake?')).answered).toBe(false);
+    } finally {
+      await plain.close();
+    }
   });
 
   it('answers the same kinds of question when the document does give the figure and the name', async () => {

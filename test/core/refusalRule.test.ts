@@ -1,6 +1,6 @@
 /** Each model answers to the refusal rule fitted for it (retrieve/calibrate). */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_REFUSAL_RULE, REFUSAL_RULES, refusalRuleFor, refusalScore } from '../../src/core/retrieve/calibrate.js';
+import { GENERAL_REFUSAL_RULE, REFUSAL_RULES, hasOwnRefusalRule, refusalRuleFor, refusalScore } from '../../src/core/retrieve/calibrate.js';
 
 describe('refusalRuleFor', () => {
   it('finds a model by its name or its folder, on any platform', () => {
@@ -9,8 +9,11 @@ describe('refusalRuleFor', () => {
     expect(refusalRuleFor('C:\\verbatim\\models\\all-minilm-l6-v2')).toBe(REFUSAL_RULES['all-minilm-l6-v2']);
   });
 
-  it('gives a model without a rule of its own the bundled model’s', () => {
-    expect(refusalRuleFor('Xenova/bge-small-en-v1.5')).toBe(DEFAULT_REFUSAL_RULE);
+  it('gives a model without a rule of its own the general rule, which does not weigh alignment (its scale is a model’s own)', () => {
+    expect(refusalRuleFor('Xenova/bge-small-en-v1.5')).toBe(GENERAL_REFUSAL_RULE);
+    expect(hasOwnRefusalRule('Xenova/bge-small-en-v1.5')).toBe(false);
+    expect(hasOwnRefusalRule('models/all-minilm-l6-v2')).toBe(true);
+    expect(GENERAL_REFUSAL_RULE.alignment).toBe(0);
   });
 
   it('weighs a name the corpus never uses against answering, and alignment for it', () => {
@@ -19,5 +22,6 @@ describe('refusalRuleFor', () => {
       expect(refusalScore({ ...base, nameGap: 1 }, rule)).toBeLessThan(refusalScore(base, rule));
       expect(refusalScore({ ...base, alignment: 0.9 }, rule)).toBeGreaterThan(refusalScore(base, rule));
     }
+    expect(refusalScore({ ...base, nameGap: 1 }, GENERAL_REFUSAL_RULE)).toBeLessThan(refusalScore(base, GENERAL_REFUSAL_RULE));
   });
 });

@@ -67,4 +67,39 @@ describe('TokenStateCache', () => {
     expect(out.get(1)![0]).toBe(1);
     expect(out.get(2)![0]).toBe(2);
   });
+
+  it('runs one forward pass for sentences two questions ask for at the same time', async () => {
+    const cache = new TokenStateCache();
+    const { batches, compute } = model();
+    const index = {};
+    const [a, b] = await Promise.all([cache.get(index, [1, 2], compute), cache.get(index, [2, 3], compute)]);
+    expect(batches).toEqual([[1, 2], [3]]);
+    expect(a.get(2)).toBe(b.get(2));
+    expect(cache.size).toBe(3 * 16);
+  });
+
+  it('passes a failed forward pass on to every question waiting for it, and tries again next time', async () => {
+    const cache = new TokenStateCache();
+    const index = {};
+    const failing = async () => {
+      throw new Error('model gone');
+    };
+    const results = await Promise.allSettled([cache.get(index, [1, 2], failing), cache.get(index, [2], failing)]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    const { batches, compute } = model();
+    await cache.get(index, [1, 2], compute);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  it('forgets an index it is told to, and only that one', async () => {
+    const cache = new TokenStateCache();
+    const { batches, compute } = model();
+    const [old, current] = [{}, {}];
+    await cache.get(old, [1, 2], compute);
+    await cache.get(current, [1], compute);
+    cache.forget(old);
+    expect(cache.size).toBe(16);
+    await cache.get(current, [1], compute);
+    expect(batches).toEqual([[1, 2], [1]]);
+  });
 });

@@ -1,8 +1,8 @@
 /**
  * Token alignment: how well a passage's words, read in their context, stand for each word
- * of the question. Every question token is matched to the passage token whose contextual
- * vector (the encoder's last layer, before pooling) is closest, as BERTScore does for
- * sentence pairs. A pooled sentence vector says a passage is about the question's topic;
+ * of the question. Every question token is matched to the passage token whose vector (the
+ * encoder's last layer, before pooling: contextual for a transformer, the word's own vector
+ * for the word-vector model) is closest, as BERTScore does for sentence pairs. A pooled sentence vector says a passage is about the question's topic;
  * aligning token by token says whether it has something for each thing the question asks
  * ("react to each key the user hits" against "emits 'keypress' events").
  */
@@ -21,31 +21,36 @@ export interface QuestionTokens {
 }
 
 /**
- * Word pieces ("key", "##press") are joined into the words they spell, and each word to its
- * term; pieces of stopwords and punctuation are left out, as they are everywhere.
+ * Word pieces are joined into the words they spell, and each word to its term; pieces of
+ * stopwords and punctuation are left out, as they are everywhere. Tokenizers mark pieces
+ * two ways: WordPiece (BERT, MiniLM) marks a piece that continues a word ("key", "##press");
+ * SentencePiece and byte-level BPE (e5, RoBERTa) mark one that starts a word ("▁key",
+ * "press"; "Ġkey"). Accents are compared without their marks, as uncased BERT strips them.
  */
 export function groupQuestionTokens(states: TokenStates, terms: readonly string[], dimension: number): QuestionTokens {
-  const termIndex = new Map(terms.map((t, j) => [t, j]));
+  const termIndex = new Map(terms.map((t, j) => [withoutAccents(t), j]));
+  const marksStarts = states.tokens.some((t) => WORD_START.test(t));
   const rows: number[] = [];
   const termOf: number[] = [];
   let word = '';
   let pieces: number[] = [];
   const flush = () => {
     const term = word ? toTerm(word) : null;
-    const j = term === null ? undefined : termIndex.get(term);
+    const j = term === null ? undefined : termIndex.get(withoutAccents(term));
     if (j !== undefined) for (const p of pieces) (rows.push(p), termOf.push(j));
     word = '';
     pieces = [];
   };
   states.tokens.forEach((token, i) => {
-    if (token.startsWith('##')) {
-      word += token.slice(2);
-      pieces.push(i);
+    const text = token.replace(WORD_START, '').replace(/^##/, '');
+    if (!/[\p{L}\p{N}]/u.test(text)) {
+      flush();
       return;
     }
-    flush();
-    word = token;
-    pieces = [i];
+    const continues = marksStarts ? !WORD_START.test(token) && pieces.length > 0 : token.startsWith('##');
+    if (!continues) flush();
+    word += text;
+    pieces.push(i);
   });
   flush();
   const vectors = new Float32Array(rows.length * dimension);
@@ -53,6 +58,13 @@ export function groupQuestionTokens(states: TokenStates, terms: readonly string[
   const rowsPerTerm = new Int32Array(terms.length);
   for (const j of termOf) rowsPerTerm[j]!++;
   return { vectors, termOf: Int32Array.from(termOf), rowsPerTerm, dimension };
+}
+
+/** SentencePiece's and byte-level BPE's mark of a piece that starts a word. */
+const WORD_START = /^[\u2581\u0120]/;
+
+function withoutAccents(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
 /** For each question term, the mean over its tokens of the best cosine to any token of the passage (0 for a term with no token). */

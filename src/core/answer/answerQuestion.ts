@@ -6,7 +6,7 @@ import type { Answer, AskOptions, Passage } from '../types.js';
 import { VerbatimError } from '../errors.js';
 import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
 import { analyseQuestion } from '../retrieve/analyseQuestion.js';
-import { refusalRuleFor, refusalScore, zScores } from '../retrieve/calibrate.js';
+import { GENERAL_REFUSAL_RULE, refusalRuleFor, refusalScore, zScores } from '../retrieve/calibrate.js';
 import { idfOf, sectionOf, type SearchState } from '../retrieve/searchState.js';
 import { findChunks, type ChunkHit, type FusionOptions, DEFAULT_FUSION } from '../retrieve/findChunks.js';
 import { answerTypeRequired, givesAnswerType } from '../retrieve/answerType.js';
@@ -34,6 +34,8 @@ export interface AnswerDeps {
   sentenceTokens?(ids: number[]): Promise<Map<number, Float32Array>>;
   fusion?: FusionOptions;
   quotes?: QuoteOptions;
+  /** Align even when the rule refuses whatever the alignment (see VerbatimOptions.measureAllSignals). */
+  measureAllSignals?: boolean | undefined;
 }
 
 /** Trims the question and removes control characters; throws on empty or oversized input. */
@@ -82,14 +84,22 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   let bestSentence = -1;
   for (const v of vectors.values()) bestSentence = Math.max(bestSentence, dot(v, queryVector));
   // Token alignment (answer/alignTokens) ranks quotes, and how well the best candidate aligns
-  // says whether any passage has something for each word of the question.
+  // says whether any passage has something for each word of the question. Without it (no
+  // token hooks, or switched off) the rule is the one fitted without it.
   const { questionTokens, sentenceTokens } = deps;
+  const canAlign = Boolean(questionTokens && sentenceTokens && quoteOptions.alignWeight > 0);
+  const rule = canAlign ? refusalRuleFor(state.manifest.model.name) : GENERAL_REFUSAL_RULE;
+  const signals = { ...zScores(search.bestSimilarity, bestSentence, calibration), coverage: analysis.coverage, nameGap: analysis.nameGap, alignment: 0 };
+  // Alignment is at most 1: a question refused even then is refused without a forward pass
+  // over its candidates (its `alignment` stays 0, unmeasured).
+  const mayAnswer = refusalScore({ ...signals, alignment: 1 }, rule) >= 0;
   const aligned =
-    questionTokens && sentenceTokens && quoteOptions.alignWeight > 0 ? await alignCandidates(state, question, analysis.terms, queryVector, vectors, { questionTokens, sentenceTokens }) : undefined;
-  const bestAlignment = aligned?.best ?? 0;
+    canAlign && (mayAnswer || deps.measureAllSignals)
+      ? await alignCandidates(state, question, analysis.terms, queryVector, vectors, { questionTokens: questionTokens!, sentenceTokens: sentenceTokens! })
+      : undefined;
+  signals.alignment = aligned?.best ?? 0;
   const alignment = aligned?.alignment;
-  const signals = { ...zScores(search.bestSimilarity, bestSentence, calibration), coverage: analysis.coverage, nameGap: analysis.nameGap, alignment: bestAlignment };
-  const confidence = { score: refusalScore(signals, refusalRuleFor(state.manifest.model.name)), ...signals };
+  const confidence = { score: refusalScore(signals, rule), ...signals };
   if (confidence.score < 0) return { ...refusal(state, question, search.hits), confidence };
   // Map cosine onto [0, 1] where 0 is what unrelated text scores with this model and corpus.
   const floor = calibration.offTopicMean;

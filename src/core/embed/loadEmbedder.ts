@@ -49,8 +49,8 @@ export interface Embedder {
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
   /**
-   * The model's contextual vector of every token of each passage (unit length, special
-   * tokens and padding left out), with the token as the tokenizer wrote it: what token
+   * The model's vector of every token of each passage (unit length; special tokens, padding
+   * and the passage prefix left out), with the token as the tokenizer wrote it: what token
    * alignment (answer/alignTokens) compares.
    */
   tokenStates(texts: string[]): Promise<TokenStates[]>;
@@ -108,10 +108,15 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
   }
 
   const special = new Set<number>(tokenizer.all_special_ids as number[]);
-  /** Row r's tokens (special ones and padding left out), each vector made unit length. */
-  function tokensOf({ seq, dim, data, mask, ids }: Forward, r: number): TokenStates {
+  /**
+   * Row r's tokens, each vector made unit length: special tokens, padding and the tokens of
+   * the prefix the text was given ("query: ", "passage: ") left out, so that a question
+   * about passages does not find "passage" in every sentence.
+   */
+  function tokensOf({ seq, dim, data, mask, ids }: Forward, r: number, prefixTokens: number): TokenStates {
     const keep: number[] = [];
     for (let t = 0; t < seq; t++) if (mask[r * seq + t] !== 0n && !special.has(Number(ids[r * seq + t]))) keep.push(t);
+    keep.splice(0, prefixTokens);
     const vectors = new Float32Array(keep.length * dim);
     keep.forEach((t, k) => vectors.set(unit(data.slice((r * seq + t) * dim, (r * seq + t + 1) * dim)), k * dim));
     return { tokens: tokenizer.model.convert_ids_to_tokens(keep.map((t) => Number(ids[r * seq + t]))), vectors };
@@ -140,6 +145,10 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     return Array.from({ length: output.rows }, (_, r) => pool(output, r));
   }
 
+  const prefixLength = (prefix: string) => (prefix.trim() ? tokenizer.encode(prefix.trim(), null, { add_special_tokens: false }).length : 0);
+  const queryPrefixTokens = prefixLength(queryPrefix);
+  const passagePrefixTokens = prefixLength(passagePrefix);
+
   const probe = await run(['dimension probe']);
   const dimension = probe[0]!.length;
 
@@ -163,7 +172,7 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     },
     async encodeQuery(text) {
       const output = await forward([queryPrefix + text]);
-      return { vector: pool(output, 0), tokens: tokensOf(output, 0) };
+      return { vector: pool(output, 0), tokens: tokensOf(output, 0, queryPrefixTokens) };
     },
     async tokenStates(texts) {
       const out = new Array<TokenStates>(texts.length);
@@ -171,7 +180,7 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
       for (let i = 0; i < order.length; i += batchSize) {
         const ids = order.slice(i, i + batchSize);
         const output = await forward(ids.map((id) => passagePrefix + texts[id]!));
-        ids.forEach((id, j) => (out[id] = tokensOf(output, j)));
+        ids.forEach((id, j) => (out[id] = tokensOf(output, j, passagePrefixTokens)));
       }
       return out;
     },

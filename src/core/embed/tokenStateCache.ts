@@ -2,8 +2,8 @@
  * The token states of sentences (see answer/alignTokens), kept after their forward pass so a
  * sentence that is a candidate again costs nothing. One cache per process, with one byte
  * budget, however many indexes answer in it: a bot with a hundred servers' documents loaded
- * must not keep a hundred caches. Entries belong to an index (a SearchState); an index that
- * is replaced or let go leaves its entries to age out.
+ * must not keep a hundred caches. Entries belong to an index (a SearchState); an engine
+ * forgets its index's entries when it is closed or the index replaced.
  */
 
 /** About 1,400 sentences of 30 tokens with a 384-dimension model. */
@@ -11,6 +11,8 @@ export const TOKEN_CACHE_BYTES = 64 * 1024 * 1024;
 
 export class TokenStateCache {
   private readonly entries = new Map<string, Float32Array>();
+  /** Forward passes under way, so that two questions with the same candidates run one. */
+  private readonly pending = new Map<string, Promise<Float32Array>>();
   private readonly owners = new WeakMap<object, number>();
   private nextOwner = 0;
   private bytes = 0;
@@ -34,15 +36,29 @@ export class TokenStateCache {
     const key = (i: number) => `${prefix}:${i}`;
     // Cached ones are taken before waiting: another question may evict them meanwhile.
     const out = new Map<number, Float32Array>();
+    const waits: Array<[number, Promise<Float32Array>]> = [];
     const missing: number[] = [];
     for (const i of new Set(ids)) {
       const v = this.entries.get(key(i));
+      const running = this.pending.get(key(i));
       if (v) out.set(i, v);
+      else if (running) waits.push([i, running]);
       else missing.push(i);
     }
     if (missing.length) {
-      const computed = await compute(missing);
-      missing.forEach((i, k) => out.set(i, computed[k]!));
+      const batch = compute(missing);
+      missing.forEach((i, k) => {
+        const one = batch.then((rows) => rows[k]!);
+        this.pending.set(key(i), one);
+        waits.push([i, one]);
+      });
+    }
+    try {
+      // All at once, so that a failed pass is one rejection handled, not several unhandled.
+      const rows = await Promise.all(waits.map(([, p]) => p));
+      waits.forEach(([i], k) => out.set(i, rows[k]!));
+    } finally {
+      for (const i of missing) this.pending.delete(key(i));
     }
     for (const [i, v] of out) {
       const k = key(i);
@@ -60,6 +76,18 @@ export class TokenStateCache {
       this.bytes -= v.byteLength;
     }
     return out;
+  }
+
+  /** Lets go of everything `owner` (an index) holds. */
+  forget(owner: object): void {
+    const prefix = this.owners.get(owner);
+    if (prefix === undefined) return;
+    this.owners.delete(owner);
+    for (const [k, v] of this.entries) {
+      if (!k.startsWith(`${prefix}:`)) continue;
+      this.entries.delete(k);
+      this.bytes -= v.byteLength;
+    }
   }
 }
 

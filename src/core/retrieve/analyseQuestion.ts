@@ -3,7 +3,7 @@
  * that stand in for the ones the corpus never uses, and how much of the question the
  * corpus covers at all.
  */
-import { toTerm, words, wordsAsWritten } from '../text/terms.js';
+import { toTerm, words, WORD_AS_WRITTEN } from '../text/terms.js';
 import type { SearchState } from './searchState.js';
 import { nearestWords } from './vocabulary.js';
 import { expectedAnswerType, type AnswerType } from './answerType.js';
@@ -100,17 +100,23 @@ export async function analyseQuestion(
 }
 
 /**
- * Capitalised words after the question's first word ("Kazakhstan", "FIFA", "Kremlin"):
- * names of places, people, organisations, products, lower-cased like words().
+ * Capitalised words that do not start a sentence ("Kazakhstan", "FIFA", "Kremlin"): names
+ * of places, people, organisations, products, lower-cased like words(). A question written
+ * in capitals or Title Case throughout says nothing about names: none are taken from it.
  */
 export function nameWords(question: string): Set<string> {
   const names = new Set<string>();
-  const tokens = wordsAsWritten(question);
-  for (let i = 1; i < tokens.length; i++) {
-    const t = tokens[i]!;
-    if (t.length > 1 && /^\p{Lu}/u.test(t)) names.add(t.toLowerCase());
+  const tokens = [...question.matchAll(WORD_AS_WRITTEN)];
+  let capitalised = 0;
+  for (let i = 0; i < tokens.length; i++) {
+    const { 0: t, index } = tokens[i]!;
+    if (t.length < 2 || !/^\p{Lu}/u.test(t)) continue;
+    capitalised++;
+    // The first word of the question or of a sentence in it is capitalised anyway.
+    if (i === 0 || /[.!?:;]\s*$/.test(question.slice(0, index))) continue;
+    names.add(t.toLowerCase());
   }
-  return names;
+  return tokens.length >= 4 && capitalised > 0.75 * tokens.length ? new Set() : names;
 }
 
 /**

@@ -63,20 +63,33 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
 export type RefusalRule = { readonly bias: number } & { readonly [K in keyof RefusalSignals]: number };
 
 export const REFUSAL_RULES = {
-  'all-minilm-l6-v2': { bias: -3.931, chunkZ: 0.07, sentenceZ: 0.157, coverage: 0.708, nameGap: -1.634, alignment: 4.375 },
-  'glove-sif-100d': { bias: -3.893, chunkZ: 0.249, sentenceZ: 0.199, coverage: 3.752, nameGap: -1.015, alignment: 0.55 },
+  'all-minilm-l6-v2': { bias: -3.932, chunkZ: 0.07, sentenceZ: 0.157, coverage: 0.712, nameGap: -1.633, alignment: 4.369 },
+  'glove-sif-100d': { bias: -3.893, chunkZ: 0.249, sentenceZ: 0.198, coverage: 3.751, nameGap: -1.015, alignment: 0.552 },
 } as const satisfies Record<string, RefusalRule>;
 
-/** The bundled model's rule serves models that have none of their own (a downloaded bge, e5…). */
-export const DEFAULT_REFUSAL_RULE: RefusalRule = REFUSAL_RULES['all-minilm-l6-v2'];
+/**
+ * For a model without a rule of its own (a downloaded bge, e5, a model folder under another
+ * name) and for answers without token alignment: fitted with the bundled model without the
+ * alignment signal (`npm run fit-refusal -- --without-alignment`), whose scale is a model's
+ * own. The z-scores it weighs are relative to each model, so it carries over.
+ */
+export const GENERAL_REFUSAL_RULE: RefusalRule = { bias: -2.12, chunkZ: 0.091, sentenceZ: 0.221, coverage: 2.008, nameGap: -1.387, alignment: 0 };
 
-/** The rule fitted for a model, by its name or its folder's name. */
-export function refusalRuleFor(model: string): RefusalRule {
-  const name = model.split(/[\\/]/).filter(Boolean).pop() ?? model;
-  return (REFUSAL_RULES as Record<string, RefusalRule>)[name] ?? DEFAULT_REFUSAL_RULE;
+/** Whether `model` (a name or a folder) has a rule fitted for it. */
+export function hasOwnRefusalRule(model: string): boolean {
+  return Object.hasOwn(REFUSAL_RULES, modelName(model));
 }
 
-export function refusalScore(signals: RefusalSignals, rule: RefusalRule = DEFAULT_REFUSAL_RULE): number {
+/** The rule fitted for a model, by its name or its folder's name; the general rule otherwise. */
+export function refusalRuleFor(model: string): RefusalRule {
+  return hasOwnRefusalRule(model) ? (REFUSAL_RULES as Record<string, RefusalRule>)[modelName(model)]! : GENERAL_REFUSAL_RULE;
+}
+
+function modelName(model: string): string {
+  return model.split(/[\\/]/).filter(Boolean).pop() ?? model;
+}
+
+export function refusalScore(signals: RefusalSignals, rule: RefusalRule): number {
   return rule.bias + rule.chunkZ * signals.chunkZ + rule.sentenceZ * signals.sentenceZ + rule.coverage * signals.coverage + rule.nameGap * signals.nameGap + rule.alignment * signals.alignment;
 }
 

@@ -36,10 +36,8 @@ export function words(text: string): string[] {
   return text.toLowerCase().match(WORD) ?? [];
 }
 
-/** The same words as written, case kept (to tell names from words). */
-export function wordsAsWritten(text: string): string[] {
-  return text.match(WORD) ?? [];
-}
+/** The same words as written, case kept, with their offsets (`matchAll`): to tell names from words. */
+export const WORD_AS_WRITTEN = WORD;
 
 /**
  * Words repeat far more than they vary, and stemming dominates the cost of loading a large

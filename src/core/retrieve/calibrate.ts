@@ -63,7 +63,7 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
 export type RefusalRule = { readonly bias: number } & { readonly [K in keyof RefusalSignals]: number };
 
 export const REFUSAL_RULES = {
-  'all-minilm-l6-v2': { bias: -3.932, chunkZ: 0.07, sentenceZ: 0.157, coverage: 0.712, nameGap: -1.633, alignment: 4.369 },
+  'all-minilm-l6-v2': { bias: -3.924, chunkZ: 0.07, sentenceZ: 0.158, coverage: 0.714, nameGap: -1.634, alignment: 4.343 },
   'glove-sif-100d': { bias: -3.893, chunkZ: 0.249, sentenceZ: 0.198, coverage: 3.751, nameGap: -1.015, alignment: 0.552 },
 } as const satisfies Record<string, RefusalRule>;
 

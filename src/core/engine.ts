@@ -222,7 +222,7 @@ export class Verbatim implements VerbatimEngine {
     return undefined;
   }
 
-  /** Sentence vectors, embedded when the index was built: no question waits for a forward pass over its candidates. */
+  /** Sentence vectors, embedded when the index was built: no question waits for a forward pass to get them. */
   private async vectorsOf(state: SearchState, ids: number[]): Promise<Map<number, Float32Array>> {
     const dimension = state.manifest.model.dimension;
     return new Map(ids.map((i) => [i, state.sentenceVectors.subarray(i * dimension, (i + 1) * dimension)]));

@@ -16,6 +16,8 @@ import { DOCUMENTS, EVAL_DIR, SETS, evalIndexDir } from './evalSets.js';
 import { engineOptionsFrom, loadEngineConfig } from '../src/config.js';
 import { parseScriptArgs } from '../src/cli/scriptArgs.js';
 import type { RefusalSignals } from '../src/core/types.js';
+import { modelName } from '../src/core/retrieve/calibrate.js';
+import { BUNDLED_MODEL } from '../src/core/paths.js';
 
 const TUNING_DOCUMENTS = Object.entries(DOCUMENTS).filter(([, d]) => !d.heldOut);
 const SIGNALS = ['chunkZ', 'sentenceZ', 'coverage', 'nameGap', 'alignment'] as const;
@@ -95,7 +97,7 @@ async function main(): Promise<number> {
   }
   const rule = { bias: round(best.bias), ...Object.fromEntries(SIGNALS.map((f) => [f, FEATURES.includes(f) ? round(raw[FEATURES.indexOf(f)]!) : 0])) };
   console.log(`model ${base.embedder?.model}: ${n} decisions reach the rule (${examples.filter((e) => e.y === 1).length} answerable); ${decidedElsewhere.negatives} unanswerable and ${decidedElsewhere.positives} answerable were decided before it (${decidedElsewhere.positivesRefused} of those wrongly)`);
-  const name = path.basename(base.embedder?.model ?? 'model');
+  const name = modelName(base.embedder?.model ?? BUNDLED_MODEL);
   const literal = JSON.stringify(rule).replace(/"(\w+)":/g, '$1: ').replace(/,/g, ', ');
   console.log(general ? `export const GENERAL_REFUSAL_RULE: RefusalRule = ${literal};` : `  '${name}': ${literal},`);
   console.log(`tuning decisions right at the rule: ${best.right}/${n} (${(best.right / n).toFixed(3)})`);

@@ -81,22 +81,21 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   if (search.hits.length === 0) return refusal(state, question, search.hits);
 
   const vectors = await deps.sentenceVectors([...new Set(candidateSentences)]);
-  let bestSentence = -1;
-  for (const v of vectors.values()) bestSentence = Math.max(bestSentence, dot(v, queryVector));
+  // Each candidate's cosine to the question, once: the refusal signal, the shortlist to
+  // align and the quotes' meaning term all read it.
+  const cosines = new Map([...vectors].map(([i, v]) => [i, dot(v, queryVector)]));
+  const bestSentence = Math.max(-1, ...cosines.values());
   // Token alignment (answer/alignTokens) ranks quotes, and how well the best candidate aligns
   // says whether any passage has something for each word of the question. Without it (no
   // token hooks, or switched off) the rule is the one fitted without it.
-  const { questionTokens, sentenceTokens } = deps;
-  const canAlign = Boolean(questionTokens && sentenceTokens && quoteOptions.alignWeight > 0);
-  const rule = canAlign ? refusalRuleFor(state.manifest.model.name) : GENERAL_REFUSAL_RULE;
+  const hooks =
+    deps.questionTokens && deps.sentenceTokens && quoteOptions.alignWeight > 0 ? { questionTokens: deps.questionTokens, sentenceTokens: deps.sentenceTokens } : undefined;
+  const rule = hooks ? refusalRuleFor(state.manifest.model.name) : GENERAL_REFUSAL_RULE;
   const signals = { ...zScores(search.bestSimilarity, bestSentence, calibration), coverage: analysis.coverage, nameGap: analysis.nameGap, alignment: 0 };
   // Alignment is at most 1: a question refused even then is refused without a forward pass
   // over its candidates (its `alignment` stays 0, unmeasured).
   const mayAnswer = refusalScore({ ...signals, alignment: 1 }, rule) >= 0;
-  const aligned =
-    canAlign && (mayAnswer || deps.measureAllSignals)
-      ? await alignCandidates(state, question, analysis.terms, queryVector, vectors, { questionTokens: questionTokens!, sentenceTokens: sentenceTokens! })
-      : undefined;
+  const aligned = hooks && (mayAnswer || deps.measureAllSignals) ? await alignCandidates(state, question, analysis.terms, cosines, hooks) : undefined;
   signals.alignment = aligned?.best ?? 0;
   const alignment = aligned?.alignment;
   const confidence = { score: refusalScore(signals, rule), ...signals };
@@ -104,9 +103,8 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   // Map cosine onto [0, 1] where 0 is what unrelated text scores with this model and corpus.
   const floor = calibration.offTopicMean;
   const similarity = (i: number) => {
-    const v = vectors.get(i);
-    if (!v) return 0;
-    return Math.max(0, Math.min(1, (dot(v, queryVector) - floor) / (1 - floor)));
+    const cosine = cosines.get(i);
+    return cosine === undefined ? 0 : Math.max(0, Math.min(1, (cosine - floor) / (1 - floor)));
   };
 
   const quotes = chooseQuotes(state, analysis, search.hits, similarity, offset + top, quoteOptions, alignment);
@@ -124,15 +122,13 @@ async function alignCandidates(
   state: SearchState,
   question: string,
   terms: readonly string[],
-  queryVector: Float32Array,
-  vectors: Map<number, Float32Array>,
+  cosines: ReadonlyMap<number, number>,
   deps: Required<Pick<AnswerDeps, 'questionTokens' | 'sentenceTokens'>>,
 ): Promise<{ alignment: (sentence: number) => Float32Array | undefined; best: number }> {
-  const shortlist = [...vectors.entries()]
-    .map(([i, v]) => ({ i, s: dot(v, queryVector) }))
-    .sort((a, b) => b.s - a.s || a.i - b.i)
+  const shortlist = [...cosines]
+    .sort(([a, sa], [b, sb]) => sb - sa || a - b)
     .slice(0, ALIGNED_SENTENCES)
-    .map((c) => c.i);
+    .map(([i]) => i);
   const [questionStates, sentenceStates] = await Promise.all([deps.questionTokens(question), deps.sentenceTokens(shortlist)]);
   const grouped = groupQuestionTokens(questionStates, terms, state.manifest.model.dimension);
   const weights = terms.map((t) => idfOf(state, t));

@@ -147,17 +147,11 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     return unit(v);
   }
 
-  async function run(batch: string[]): Promise<Float32Array[]> {
-    const output = await forward(batch);
-    return Array.from({ length: output.rows }, (_, r) => pool(output, r));
-  }
-
   const prefixLength = (prefix: string) => (prefix.trim() ? tokenizer.encode(prefix.trim(), null, { add_special_tokens: false }).length : 0);
   const queryPrefixTokens = prefixLength(queryPrefix);
   const passagePrefixTokens = prefixLength(passagePrefix);
 
-  const probe = await run(['dimension probe']);
-  const dimension = probe[0]!.length;
+  const dimension = pool(await forward(['dimension probe']), 0).length;
 
   return {
     model: options.model,
@@ -167,29 +161,20 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     profile: loadedProfile,
     async embed(texts, kind) {
       const prefix = kind === 'query' ? queryPrefix : passagePrefix;
-      const out = new Array<Float32Array>(texts.length);
-      // Sorting by length keeps padding (and so wasted work) small inside each batch.
-      const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-      for (let i = 0; i < order.length; i += batchSize) {
-        const ids = order.slice(i, i + batchSize);
-        const vectors = await run(ids.map((id) => prefix + texts[id]!));
-        ids.forEach((id, j) => (out[id] = vectors[j]!));
-      }
-      return out;
+      return inBatches(texts, batchSize, async (batch) => {
+        const output = await forward(batch.map((t) => prefix + t));
+        return batch.map((_, r) => pool(output, r));
+      });
     },
     async encodeQuery(text) {
       const output = await forward([queryPrefix + text]);
       return { vector: pool(output, 0), tokens: tokensOf(output, 0, queryPrefixTokens) };
     },
-    async tokenStates(texts) {
-      const out = new Array<TokenStates>(texts.length);
-      const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-      for (let i = 0; i < order.length; i += TOKEN_STATE_BATCH) {
-        const ids = order.slice(i, i + TOKEN_STATE_BATCH);
-        const output = await forward(ids.map((id) => passagePrefix + texts[id]!));
-        ids.forEach((id, j) => (out[id] = tokensOf(output, j, passagePrefixTokens)));
-      }
-      return out;
+    tokenStates(texts) {
+      return inBatches(texts, TOKEN_STATE_BATCH, async (batch) => {
+        const output = await forward(batch.map((t) => passagePrefix + t));
+        return batch.map((_, r) => tokensOf(output, r, passagePrefixTokens));
+      });
     },
     countTokens(text) {
       return tokenizer.encode(text, null, { add_special_tokens: false }).length;
@@ -207,4 +192,19 @@ function unit(v: Float32Array): Float32Array {
   norm = Math.sqrt(norm);
   if (norm > 0) for (let d = 0; d < v.length; d++) v[d]! /= norm;
   return v;
+}
+
+/**
+ * `texts` through `run` in batches of `size`, results in input order. Sorting by length
+ * keeps padding (and so wasted work) small inside each batch.
+ */
+async function inBatches<T>(texts: string[], size: number, run: (batch: string[]) => Promise<T[]>): Promise<T[]> {
+  const out = new Array<T>(texts.length);
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+  for (let i = 0; i < order.length; i += size) {
+    const ids = order.slice(i, i + size);
+    const results = await run(ids.map((id) => texts[id]!));
+    ids.forEach((id, j) => (out[id] = results[j]!));
+  }
+  return out;
 }

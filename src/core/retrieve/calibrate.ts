@@ -85,7 +85,8 @@ export function refusalRuleFor(model: string): RefusalRule {
   return hasOwnRefusalRule(model) ? (REFUSAL_RULES as Record<string, RefusalRule>)[modelName(model)]! : GENERAL_REFUSAL_RULE;
 }
 
-function modelName(model: string): string {
+/** The key a model's rule has in REFUSAL_RULES: its name, or its folder's name. */
+export function modelName(model: string): string {
   return model.split(/[\\/]/).filter(Boolean).pop() ?? model;
 }
 

@@ -65,6 +65,7 @@ export type RefusalRule = { readonly bias: number } & { readonly [K in keyof Ref
 export const REFUSAL_RULES = {
   'all-minilm-l6-v2': { bias: -3.924, chunkZ: 0.07, sentenceZ: 0.158, coverage: 0.714, nameGap: -1.634, alignment: 4.343 },
   'glove-sif-100d': { bias: -3.893, chunkZ: 0.249, sentenceZ: 0.198, coverage: 3.751, nameGap: -1.015, alignment: 0.552 },
+  'all-mpnet-base-v2': { bias: -4.912, chunkZ: 0.03, sentenceZ: 0.093, coverage: 1.048, nameGap: -1.691, alignment: 5.208 },
 } as const satisfies Record<string, RefusalRule>;
 
 /**

@@ -41,6 +41,29 @@ describe('word vectors', () => {
     expect(() => loadWordVectors(dir)).toThrow(/damaged.*build-model -- glove-words-100d/);
   });
 
+  it('is known by its content: a table rebuilt under the same name makes the index stale', async () => {
+    // Two copies under the same folder name and size; one row of the second negated.
+    const copy = (tweak: boolean) => {
+      const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-words-')), 'glove-words-100d');
+      fs.mkdirSync(dir);
+      for (const f of ['meta.json', 'words.txt', 'vectors.i8']) fs.copyFileSync(path.join(BUNDLED_WORD_VECTORS, f), path.join(dir, f));
+      if (tweak) {
+        const bytes = fs.readFileSync(path.join(dir, 'vectors.i8'));
+        for (let d = 0; d < table.dimension; d++) bytes[1000 * table.dimension + d] = -bytes.readInt8(1000 * table.dimension + d) & 0xff;
+        fs.writeFileSync(path.join(dir, 'vectors.i8'), bytes);
+      }
+      return dir;
+    };
+    const [same, rebuilt] = [copy(false), copy(true)];
+    expect(loadWordVectors(same).id).toBe(table.id);
+    expect(loadWordVectors(rebuilt).id).not.toBe(table.id);
+    const dirs = tempCorpus('words-rebuilt');
+    await (await Verbatim.open({ ...dirs, wordVectors: same })).close();
+    const reopened = await Verbatim.open({ ...dirs, wordVectors: rebuilt });
+    expect(reopened.rebuiltBecause).toMatch(/word vectors/);
+    await reopened.close();
+  });
+
   it('is recorded in the manifest: switching it off makes the index stale', async () => {
     const dirs = tempCorpus('words');
     await (await Verbatim.open(dirs)).close();

@@ -13,13 +13,17 @@
  *                lookup, and only directions matter)
  *   meta.json    { dimension, count, source }
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { VerbatimError } from '../errors.js';
 
 export interface WordVectors {
   readonly dimension: number;
-  /** Where the table came from, for index manifests (a changed table makes an index stale). */
+  /**
+   * The table's folder name, size and a hash of its files' content, for index manifests: a
+   * table rebuilt under the same name (another source, other settings) makes an index stale.
+   */
   readonly id: string;
   /** A unit vector per word (lower-cased before lookup), or undefined for a word the table lacks. */
   vector(word: string): Float32Array | undefined;
@@ -41,10 +45,17 @@ export function loadWordVectors(folder: string): WordVectors {
   let meta: WordVectorsMeta;
   let words: string[];
   let bytes: Buffer;
+  // Every file is read whole anyway; hashing them costs ~10 ms, once per process.
+  const hash = crypto.createHash('sha256');
+  const read = (file: string) => {
+    const data = fs.readFileSync(path.join(key, file));
+    hash.update(`${file}\u0000${data.length}\u0000`).update(data);
+    return data;
+  };
   try {
-    meta = JSON.parse(fs.readFileSync(path.join(key, 'meta.json'), 'utf8')) as WordVectorsMeta;
-    words = fs.readFileSync(path.join(key, 'words.txt'), 'utf8').split('\n');
-    bytes = fs.readFileSync(path.join(key, 'vectors.i8'));
+    meta = JSON.parse(read('meta.json').toString('utf8')) as WordVectorsMeta;
+    words = read('words.txt').toString('utf8').split('\n');
+    bytes = read('vectors.i8');
   } catch (error) {
     throw new VerbatimError('MODEL_NOT_FOUND', `Could not read the word vectors in ${key}: ${(error as Error).message}. Run \`npm run build-model -- glove-words-100d\` to regenerate them.`, { cause: error });
   }
@@ -58,7 +69,7 @@ export function loadWordVectors(folder: string): WordVectors {
   words.forEach((w, i) => rowOf.set(w, i));
   const table: WordVectors = {
     dimension,
-    id: `${path.basename(key)}:${meta.count}x${dimension}`,
+    id: `${path.basename(key)}:${meta.count}x${dimension}:${hash.digest('hex').slice(0, 16)}`,
     vector(word) {
       const row = rowOf.get(word.toLowerCase());
       if (row === undefined) return undefined;

@@ -183,6 +183,39 @@ describe('answers', () => {
     }
   });
 
+  it('asks a figure of the sentences closest to the question, not of any sentence in their passages', async () => {
+    // Ten sentences about the loop's speed, none with a figure, and figures in the same
+    // passage about other things: "How many milliseconds…" is not answered by them.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-typed-'));
+    fs.mkdirSync(path.join(root, 'corpus'));
+    const speed = [
+      'The `for await...of` loop can be a bit slower than the `line` event.',
+      'Reading lines with the loop is slower than listening for the event.',
+      'The event is faster than the asynchronous iterator for reading lines.',
+      'If speed matters, prefer the `line` event to the loop.',
+      'The asynchronous iterator adds overhead to every line it reads.',
+      'Performance-sensitive code should listen for the `line` event.',
+      'The loop trades some speed for simpler code.',
+      'Iterating over lines asynchronously costs more time than the event does.',
+      'The slower loop is still fast enough for most scripts.',
+      'Benchmarks show the event handler ahead of the loop.',
+    ];
+    const other = ['The history list keeps 30 entries by default.', 'The tab size is 8 columns.', 'The escape code delay is 500 milliseconds.'];
+    fs.writeFileSync(path.join(root, 'corpus', 'lines.md'), `# Reading lines\n\n${speed.join(' ')}\n\n${other.join(' ')}\n`);
+    const small = await Verbatim.open({ corpus: path.join(root, 'corpus'), indexDir: path.join(root, 'index') });
+    try {
+      const answer = await small.ask('How many milliseconds slower is the for await loop than the line event?');
+      expect(answer.answered).toBe(false);
+      expect(answer.reason).toMatch(/gives a number\.$/);
+      // The figure is there when the question is about it.
+      const delay = await small.ask('How many milliseconds is the escape code delay?');
+      expect(delay.answered).toBe(true);
+      expect(delay.passages[0]!.quote).toContain('500 milliseconds');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('rejects empty and oversized questions with clear errors', async () => {
     await expect(engine.ask('   ')).rejects.toMatchObject({ code: 'EMPTY_QUESTION' });
     await expect(engine.ask('why '.repeat(2500))).rejects.toMatchObject({ code: 'QUESTION_TOO_LONG', message: expect.stringMatching(/limit is 2000/) });

@@ -83,8 +83,11 @@ async function phase(name: string, corpus: string, indexDir: string): Promise<Ph
   const engine = await Verbatim.open({ ...configured(), corpus, indexDir, rebuild: 'never' });
   await engine.ask(questions[0]!);
   const coldStartMs = process.uptime() * 1000;
-  // Each question's first asking, after the cold one: what a new question costs, including
-  // the token states of candidate sentences no earlier question aligned (answer/alignTokens).
+  // The first question again: the JIT warms up on it, and the first askings below measure
+  // what is new to the engine, not to V8.
+  for (let i = 0; i < 3; i++) await engine.ask(questions[0]!);
+  // Each other question's first asking: what a new question costs, including the token
+  // states of candidate sentences no earlier question aligned (answer/alignTokens).
   const firstTimes: number[] = [];
   for (const q of questions.slice(1)) {
     const t = performance.now();
@@ -103,7 +106,7 @@ async function phase(name: string, corpus: string, indexDir: string): Promise<Ph
   }
   times.sort((a, b) => a - b);
   await engine.close();
-  return { coldStartMs, queries: times.length, firstP50Ms: quantile(firstTimes, 0.5), firstP95Ms: quantile(firstTimes, 0.95), p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), peakRssMB: process.resourceUsage().maxRSS / 1024 };
+  return { coldStartMs, queries: times.length, firstP50Ms: quantile(firstTimes, 0.5), firstMaxMs: firstTimes.at(-1)!, p50Ms: quantile(times, 0.5), p95Ms: quantile(times, 0.95), peakRssMB: process.resourceUsage().maxRSS / 1024 };
 }
 
 /** The engine as the environment configures it (EMBEDDING_MODEL…), like every command. */
@@ -173,16 +176,16 @@ async function main(): Promise<number> {
     return 0;
   }
   console.log(`Verbatim benchmark — ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, model ${configured().embedder.model}\n`);
-  console.log('corpus          docs  chunks  model load  build (s)  chunks/s  build RSS  parser RSS  cold start  new q p50  new q p95  warm p50  warm p95  query RSS');
+  console.log('corpus          docs  chunks  model load  build (s)  chunks/s  build RSS  parser RSS  cold start  new q p50  new q max  warm p50  warm p95  query RSS');
   for (const [name, r] of Object.entries(results)) {
     console.log(
-      `${name.padEnd(15)} ${fmt(r.build.documents, 0).padStart(4)} ${fmt(r.build.chunks, 0).padStart(7)} ${fmt(r.build.modelLoadMs, 0).padStart(8)} ms ${fmt(Number(r.build.buildMs) / 1000, 2).padStart(9)} ${fmt(r.build.chunksPerSecond, 0).padStart(9)} ${fmt(r.build.peakRssMB, 0).padStart(7)} MB ${(r.build.parserPeakRssMB ? `${fmt(r.build.parserPeakRssMB, 0)} MB` : 'in-process').padStart(10)} ${fmt(r.query.coldStartMs, 0).padStart(8)} ms ${fmt(r.query.firstP50Ms, 1).padStart(7)} ms ${fmt(r.query.firstP95Ms, 1).padStart(7)} ms ${fmt(r.query.p50Ms, 2).padStart(6)} ms ${fmt(r.query.p95Ms, 2).padStart(6)} ms ${fmt(r.query.peakRssMB, 0).padStart(6)} MB`,
+      `${name.padEnd(15)} ${fmt(r.build.documents, 0).padStart(4)} ${fmt(r.build.chunks, 0).padStart(7)} ${fmt(r.build.modelLoadMs, 0).padStart(8)} ms ${fmt(Number(r.build.buildMs) / 1000, 2).padStart(9)} ${fmt(r.build.chunksPerSecond, 0).padStart(9)} ${fmt(r.build.peakRssMB, 0).padStart(7)} MB ${(r.build.parserPeakRssMB ? `${fmt(r.build.parserPeakRssMB, 0)} MB` : 'in-process').padStart(10)} ${fmt(r.query.coldStartMs, 0).padStart(8)} ms ${fmt(r.query.firstP50Ms, 1).padStart(7)} ms ${fmt(r.query.firstMaxMs, 1).padStart(7)} ms ${fmt(r.query.p50Ms, 2).padStart(6)} ms ${fmt(r.query.p95Ms, 2).padStart(6)} ms ${fmt(r.query.peakRssMB, 0).padStart(6)} MB`,
     );
   }
   console.log(`\n\`npm run ask\` end to end (npm + tsx + model + answer): ${fmt(results.seed!.askCommandMs, 0)} ms`);
   console.log(`The same answer, process start to exit (median of ${STARTUP_RUNS}): through tsx ${fmt(startup.tsxMs, 0)} ms, compiled (dist/) ${fmt(startup.compiledMs, 0)} ms.`);
   console.log('Goals: warm p50 <= 15 ms on the seed including the query embedding; cold start to the first answer <= 2 s.');
-  console.log('"new q": each question asked for the first time (after the cold one); "warm": the same questions asked again, when the token states of their candidate sentences are cached.');
+  console.log('"new q": each question asked for the first time (after the cold one; max: the slowest of them, 19 on the Node.js docs); "warm": the same questions asked again, when the token states of their candidate sentences are cached.');
   console.log('The parser process runs while the building process has the model loaded: together they briefly hold about the sum of the two.');
   return 0;
 }

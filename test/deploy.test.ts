@@ -68,6 +68,13 @@ describe('deploy/Containerfile', () => {
     expect(cmd).toEqual(START);
   });
 
+  it('is built from a context without secrets, local data or the optional 301 MB model', () => {
+    const ignored = fs.readFileSync(path.join(PROJECT_ROOT, '.dockerignore'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    expect(ignored).toEqual(expect.arrayContaining(['.env', '.env.*', 'data/', 'node_modules/', 'models/all-mpnet-base-v2/']));
+    // What the image copies from the context stays in it.
+    for (const copied of ['src', 'scripts', 'models', 'corpus', 'package.json']) expect(ignored.some((l) => l.replace(/\/$/, '') === copied)).toBe(false);
+  });
+
   it('has a health check on /healthz, with HEALTH_PORT set', () => {
     expect(file).toMatch(/^HEALTHCHECK .*\\\n\s+CMD .*\/healthz/m);
     expect(file).toMatch(/HEALTH_PORT=8080/);

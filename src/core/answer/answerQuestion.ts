@@ -26,7 +26,7 @@ const ALIGNED_SENTENCES = 30;
  * near "How many milliseconds slower is a for await…of loop?", none in the one about it.
  * 10, 5 and 3 did the same on the tuning sets (one near miss more refused, nothing lost).
  */
-const TYPED_SENTENCES = 10;
+export const TYPED_SENTENCES = 10;
 
 export const REFUSAL_MESSAGE = "The document doesn't seem to answer that.";
 
@@ -90,7 +90,7 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   if (analysis.expects !== null && answerTypeRequired(analysis.expects)) {
     const closest = byCosine(cosines).slice(0, TYPED_SENTENCES);
     if (!closest.some((i) => givesAnswerType(state.sentences[i]!.text, analysis.expects!))) {
-      return refusal(state, question, search.hits, `None of the passages closest to it gives ${analysis.expects === 'date' ? 'a date' : 'a number'}.`);
+      return refusal(state, question, search.hits, `None of the sentences closest to it gives ${analysis.expects === 'date' ? 'a date' : 'a number'}.`);
     }
   }
   const bestSentence = Math.max(-1, ...cosines.values());

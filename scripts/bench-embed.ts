@@ -6,7 +6,7 @@
  *
  * Per model, in a fresh child process (so memory does not carry over): load time, ms per short
  * question embedded alone (p50/p95), passages per second for ~100-word chunks of the seed
- * document at batch sizes 8/16/32/64 (at least two full batches, at least --passages texts), and resident memory after loading and at the end.
+ * document at batch sizes 1/8/16/32/64 (at least two full batches, at least --passages texts), and resident memory after loading and at the end.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -25,7 +25,7 @@ const QUESTIONS = [
   'Which ministers attended the ceremony?',
   'Is the ban on women working still in force?',
 ];
-const BATCHES = [8, 16, 32, 64];
+const BATCHES = [1, 8, 16, 32, 64];
 const WORDS_PER_CHUNK = 100;
 
 interface Result {

@@ -368,7 +368,8 @@ async function loadOrBuild(
     if (documents.length === 0) throw emptyCorpus(options.corpus, skipped);
     progress({ phase: 'parsing', done: corpus.files.length, total: corpus.files.length });
     const embedder = await embedding.load();
-    const cache = EmbeddingCache.open(options.indexDir, `${embedder.model}:${embedder.fingerprint()?.fingerprint ?? 'remote'}:${JSON.stringify(embedder.profile)}`, embedder.dimension, logger);
+    // Vectors from passes of another size are a little different (embed/loadEmbedder): not reused.
+    const cache = EmbeddingCache.open(options.indexDir, `${embedder.model}:${embedder.fingerprint()?.fingerprint ?? 'remote'}:${JSON.stringify(embedder.profile)}:${embedder.batchSize}`, embedder.dimension, logger);
     const built = await buildIndex(documents, embedder, { dir: options.indexDir, chunker: options.chunker, corpusHash: corpus.hash, words: wordTable(options.wordVectors), cache, onProgress: progress });
     logger.info({ chunks: built.chunks.length, sentences: built.sentences.length, reusedEmbeddings: cache.reused }, 'index built');
     return { state: makeSearchState({ documents, ...built }), rebuiltBecause: why };

@@ -75,6 +75,18 @@ describe('token states from the bundled model', () => {
     expect(dot(vector, (await embedder.embed([question], 'query'))[0]!)).toBeCloseTo(1, 4);
   });
 
+  it('gives a text the same vector and token states whatever it is run with', async () => {
+    // The int8 model's activation ranges are per forward pass; each text has its own.
+    const text = 'Journalists face threats and intimidation.';
+    const others = ['The recipe needs two cups of flour.', 'A much longer sentence about the weather, the sea, the wind and the boats in the harbour at dawn.'];
+    const [alone] = await embedder.embed([text], 'passage');
+    const amid = (await embedder.embed([others[0]!, text, others[1]!], 'passage'))[1]!;
+    expect([...amid]).toEqual([...alone!]);
+    const [statesAlone] = await embedder.tokenStates([text]);
+    const statesAmid = (await embedder.tokenStates([others[1]!, text, others[0]!]))[1]!;
+    expect([...statesAmid.vectors]).toEqual([...statesAlone!.vectors]);
+  });
+
   it('aligns a question word with its synonym in context better than with an unrelated sentence', async () => {
     const question = await embedder.encodeQuery('Are reporters in danger?');
     const grouped = groupQuestionTokens(question.tokens, ['report', 'danger'], embedder.dimension);

@@ -48,6 +48,21 @@ describe('embedding cache', () => {
     expect([...cached.sentenceVectors]).toEqual([...fresh.sentenceVectors]);
   });
 
+  it('gives an edited corpus, rebuilt partly from the cache, the index a build from scratch gives it', async () => {
+    // The edited texts are embedded apart from the rest here, with all the others from
+    // scratch: a vector must not depend on what it was embedded with.
+    const dirs = tempCorpus('cache-edit');
+    await embeddedTexts(dirs);
+    const seed = path.join(dirs.corpus, 'seed.txt');
+    fs.writeFileSync(seed, fs.readFileSync(seed, 'utf8').replace('Hazaras', 'Hazara people'));
+    expect(await embeddedTexts(dirs)).toBeLessThanOrEqual(4);
+    const rebuilt = readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
+    fs.rmSync(path.join(dirs.indexDir, EMBEDDING_CACHE_FILE));
+    expect(await embeddedTexts({ ...dirs, rebuild: 'always' })).toBeGreaterThan(40);
+    const fresh = readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
+    expect([...rebuilt.sentenceVectors]).toEqual([...fresh.sentenceVectors]);
+  });
+
   it('ignores a damaged cache file and replaces it', async () => {
     const dirs = tempCorpus('cache-damaged');
     const full = await embeddedTexts(dirs);

@@ -25,7 +25,7 @@ export interface EmbedderOptions {
   queryPrefix?: string;
   /** Text put before every passage (e5 models). From the model's profile when unset. */
   passagePrefix?: string;
-  /** Texts per inference call while indexing. */
+  /** Texts per forward pass while indexing (default 1: see ONE_TEXT_PER_PASS). */
   batchSize?: number;
 }
 
@@ -46,6 +46,8 @@ export interface Embedder {
    * or its family's defaults, with the prefixes of the options on top); recorded in index manifests.
    */
   readonly profile: ModelProfile;
+  /** Texts per forward pass in `embed`: a vector depends a little on its companions unless this is 1. */
+  readonly batchSize: number;
   /** Unit-length vectors, one per text, in input order. */
   embed(texts: string[], kind: 'query' | 'passage'): Promise<Float32Array[]>;
   /**
@@ -62,11 +64,18 @@ export interface Embedder {
 }
 
 /**
- * Texts per forward pass for token states. A question's 30 candidates are of mixed lengths,
- * and every text in a batch is padded to the longest: batches of 8 took 850 ms where batches
- * of 32 took 1,480 ms for 150 Node.js API sentences (4: 860 ms).
+ * Texts per forward pass: one. The int8 model quantises its activations with one range per
+ * batch, so a text run beside others gets a vector that depends a little on them (cosine
+ * above 0.99, enough to move a question in the eval): an index rebuilt partly from the
+ * embedding cache would differ from one built from scratch, and a sentence's token states
+ * would depend on which sentences an earlier question happened to align. Alone, a text
+ * always gets the same vector. It costs nothing measurable on two cores, where the matrix
+ * products are the work and length-sorted batches padded little anyway: readline docs, 374
+ * texts, 112 texts/s alone, 116 in batches of 8, 110 in batches of 32 (the earlier default);
+ * the bundled document 180, 194 and 152; the Node.js API docs built in 446 s instead of
+ * 497 s, with a 1.0 GB peak instead of 1.5 GB (no batch's activations held at once).
  */
-const TOKEN_STATE_BATCH = 8;
+const ONE_TEXT_PER_PASS = 1;
 
 export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> {
   const resolved = resolveModel(options);
@@ -94,7 +103,7 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
   // A model downloaded just now has its files (maybe a profile.json) only after loading.
   const loadedProfile = resolved.folder ? profile : effectiveProfile(options.model, resolveModel(options).folder, options);
   const { queryPrefix, passagePrefix } = loadedProfile;
-  const batchSize = options.batchSize ?? 32;
+  const batchSize = options.batchSize ?? ONE_TEXT_PER_PASS;
   const tokenizer = extractor.tokenizer;
   // The profile's token limit, through the tokenizer's own: passing `max_length` to the call
   // instead would also pad every text to that length (transformers.js v2), a 20x slower query.
@@ -159,6 +168,7 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
     fingerprint: () => modelFingerprint(resolveModel(options)),
     dimension,
     profile: loadedProfile,
+    batchSize,
     async embed(texts, kind) {
       const prefix = kind === 'query' ? queryPrefix : passagePrefix;
       return inBatches(texts, batchSize, async (batch) => {
@@ -171,7 +181,8 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
       return { vector: pool(output, 0), tokens: tokensOf(output, 0, queryPrefixTokens) };
     },
     tokenStates(texts) {
-      return inBatches(texts, TOKEN_STATE_BATCH, async (batch) => {
+      // Always alone, whatever `batchSize`: an answer must not depend on earlier questions.
+      return inBatches(texts, ONE_TEXT_PER_PASS, async (batch) => {
         const output = await forward(batch.map((t) => passagePrefix + t));
         return batch.map((_, r) => tokensOf(output, r, passagePrefixTokens));
       });

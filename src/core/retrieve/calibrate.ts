@@ -63,9 +63,9 @@ export const OFF_TOPIC_PROBES: readonly string[] = [
 export type RefusalRule = { readonly bias: number } & { readonly [K in keyof RefusalSignals]: number };
 
 export const REFUSAL_RULES = {
-  'all-minilm-l6-v2': { bias: -3.924, chunkZ: 0.07, sentenceZ: 0.158, coverage: 0.714, nameGap: -1.634, alignment: 4.343 },
+  'all-minilm-l6-v2': { bias: -4.216, chunkZ: 0.064, sentenceZ: 0.151, coverage: 0.881, nameGap: -1.656, alignment: 4.722 },
   'glove-sif-100d': { bias: -3.893, chunkZ: 0.249, sentenceZ: 0.198, coverage: 3.751, nameGap: -1.015, alignment: 0.552 },
-  'all-mpnet-base-v2': { bias: -4.912, chunkZ: 0.03, sentenceZ: 0.093, coverage: 1.048, nameGap: -1.691, alignment: 5.208 },
+  'all-mpnet-base-v2': { bias: -5.15, chunkZ: 0.046, sentenceZ: 0.083, coverage: 1.349, nameGap: -1.688, alignment: 5.351 },
 } as const satisfies Record<string, RefusalRule>;
 
 /**
@@ -74,7 +74,7 @@ export const REFUSAL_RULES = {
  * alignment signal (`npm run fit-refusal -- --without-alignment`), whose scale is a model's
  * own. The z-scores it weighs are relative to each model, so it carries over.
  */
-export const GENERAL_REFUSAL_RULE: RefusalRule = { bias: -2.12, chunkZ: 0.091, sentenceZ: 0.221, coverage: 2.008, nameGap: -1.387, alignment: 0 };
+export const GENERAL_REFUSAL_RULE: RefusalRule = { bias: -2.301, chunkZ: 0.087, sentenceZ: 0.212, coverage: 2.263, nameGap: -1.382, alignment: 0 };
 
 /** Whether `model` (a name or a folder) has a rule fitted for it. */
 export function hasOwnRefusalRule(model: string): boolean {

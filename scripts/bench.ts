@@ -185,7 +185,7 @@ async function main(): Promise<number> {
   console.log(`\n\`npm run ask\` end to end (npm + tsx + model + answer): ${fmt(results.seed!.askCommandMs, 0)} ms`);
   console.log(`The same answer, process start to exit (median of ${STARTUP_RUNS}): through tsx ${fmt(startup.tsxMs, 0)} ms, compiled (dist/) ${fmt(startup.compiledMs, 0)} ms.`);
   console.log('Goals: warm p50 <= 15 ms on the seed including the query embedding; cold start to the first answer <= 2 s.');
-  console.log('"new q": each question asked for the first time (after the cold one; max: the slowest of them, 19 on the Node.js docs); "warm": the same questions asked again, when the token states of their candidate sentences are cached.');
+  console.log('"new q": each question asked for the first time (after the cold one; max: the slowest of them); "warm": the same questions asked again, when the token states of their candidate sentences are cached.');
   console.log('The parser process runs while the building process has the model loaded: together they briefly hold about the sum of the two.');
   return 0;
 }

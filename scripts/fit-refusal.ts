@@ -39,8 +39,9 @@ async function main(): Promise<number> {
   if (typeof args === 'number') return args;
   const general = args.values['without-alignment'] === true;
   const FEATURES = SIGNALS.filter((f) => !(general && f === 'alignment'));
-  // Every signal measured, even where the rule in force refuses without aligning.
-  const base: VerbatimOptions = { ...engineOptionsFrom(loadEngineConfig()), measureAllSignals: true };
+  // Every signal measured, even where the rule in force refuses without aligning (the
+  // general rule does not weigh alignment: no forward passes for it).
+  const base: VerbatimOptions = { ...engineOptionsFrom(loadEngineConfig()), measureAllSignals: !general };
   const engines = new Map<string, Verbatim>();
   for (const [id, { file }] of TUNING_DOCUMENTS) {
     engines.set(id, await Verbatim.open({ ...base, corpus: file, indexDir: evalIndexDir(file, base) }));

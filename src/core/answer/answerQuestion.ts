@@ -17,7 +17,7 @@ import { dot } from '../index/vectorIndex.js';
 import type { TokenStates } from '../embed/loadEmbedder.js';
 import { alignTokens, groupQuestionTokens } from './alignTokens.js';
 
-/** Candidate sentences whose tokens are aligned with the question's (answer/alignTokens): 30 did as well as all of them on the tuning sets, 15 worse. */
+/** Candidate sentences whose tokens are aligned with the question's (answer/alignTokens): 30 did as well as all of them on the tuning sets, 15 worse (measured with batched passes, before one text per pass). */
 const ALIGNED_SENTENCES = 30;
 
 /**
@@ -67,11 +67,6 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   const search = findChunks(state, question, analysis, queryVector, deps.fusion ?? DEFAULT_FUSION);
 
   const quoteOptions = deps.quotes ?? DEFAULT_QUOTES;
-  const candidateSentences: number[] = [];
-  for (const hit of search.hits.slice(0, quoteOptions.chunks)) {
-    const chunk = state.chunks[hit.chunk]!;
-    for (let i = chunk.firstSentence; i <= chunk.lastSentence; i++) candidateSentences.push(i);
-  }
   const notQuestion = notAQuestion(question);
   if (notQuestion) return refusal(state, question, search.hits, notQuestion);
   if (analysis.unknownNames.length > 0) {
@@ -81,14 +76,20 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   }
   if (search.hits.length === 0) return refusal(state, question, search.hits);
 
-  const vectors = await deps.sentenceVectors([...new Set(candidateSentences)]);
-  // Each candidate's cosine to the question, once: the refusal signal, the shortlist to
-  // align and the quotes' meaning term all read it.
+  const candidateSentences = new Set<number>();
+  for (const hit of search.hits.slice(0, quoteOptions.chunks)) {
+    const chunk = state.chunks[hit.chunk]!;
+    for (let i = chunk.firstSentence; i <= chunk.lastSentence; i++) candidateSentences.add(i);
+  }
+  const vectors = await deps.sentenceVectors([...candidateSentences]);
+  // Each candidate's cosine to the question, once: the refusal signal, the figure check, the
+  // shortlist to align and the quotes' meaning term all read it.
   const cosines = new Map([...vectors].map(([i, v]) => [i, dot(v, queryVector)]));
+  const ranked = [...cosines].sort(([a, sa], [b, sb]) => sb - sa || a - b).map(([i]) => i); // ties by position, so runs agree
   // A question for a number or a date that none of the sentences closest to it states is
   // not answered by them, however well their words match (see retrieve/answerType).
   if (analysis.expects !== null && answerTypeRequired(analysis.expects)) {
-    const closest = byCosine(cosines).slice(0, TYPED_SENTENCES);
+    const closest = ranked.slice(0, TYPED_SENTENCES);
     if (!closest.some((i) => givesAnswerType(state.sentences[i]!.text, analysis.expects!))) {
       return refusal(state, question, search.hits, `None of the sentences closest to it gives ${analysis.expects === 'date' ? 'a date' : 'a number'}.`);
     }
@@ -104,7 +105,7 @@ export async function answerQuestion(state: SearchState, rawQuestion: string, op
   // Alignment is at most 1: a question refused even then is refused without a forward pass
   // over its candidates (its `alignment` stays 0, unmeasured).
   const mayAnswer = refusalScore({ ...signals, alignment: 1 }, rule) >= 0;
-  const aligned = hooks && (mayAnswer || deps.measureAllSignals) ? await alignCandidates(state, question, analysis.terms, cosines, hooks) : undefined;
+  const aligned = hooks && (mayAnswer || deps.measureAllSignals) ? await alignCandidates(state, question, analysis.terms, ranked.slice(0, ALIGNED_SENTENCES), hooks) : undefined;
   signals.alignment = aligned?.best ?? 0;
   const alignment = aligned?.alignment;
   const confidence = { score: refusalScore(signals, rule), ...signals };
@@ -131,35 +132,23 @@ async function alignCandidates(
   state: SearchState,
   question: string,
   terms: readonly string[],
-  cosines: ReadonlyMap<number, number>,
+  shortlist: readonly number[],
   deps: Required<Pick<AnswerDeps, 'questionTokens' | 'sentenceTokens'>>,
 ): Promise<{ alignment: (sentence: number) => Float32Array | undefined; best: number }> {
-  const shortlist = byCosine(cosines).slice(0, ALIGNED_SENTENCES);
-  const [questionStates, sentenceStates] = await Promise.all([deps.questionTokens(question), deps.sentenceTokens(shortlist)]);
+  const [questionStates, sentenceStates] = await Promise.all([deps.questionTokens(question), deps.sentenceTokens([...shortlist])]);
   const grouped = groupQuestionTokens(questionStates, terms, state.manifest.model.dimension);
   const weights = terms.map((t) => idfOf(state, t));
   const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
-  const cache = new Map<number, Float32Array>();
-  const alignment = (i: number) => {
-    let a = cache.get(i);
-    if (!a) {
-      const passage = sentenceStates.get(i);
-      if (!passage) return undefined;
-      cache.set(i, (a = alignTokens(grouped, passage)));
-    }
-    return a;
-  };
+  const aligned = new Map<number, Float32Array>();
   let best = 0;
   for (const i of shortlist) {
-    const a = alignment(i);
-    if (a) best = Math.max(best, a.reduce((sum, v, j) => sum + v * weights[j]!, 0) / totalWeight);
+    const passage = sentenceStates.get(i);
+    if (!passage) continue;
+    const a = alignTokens(grouped, passage);
+    aligned.set(i, a);
+    best = Math.max(best, a.reduce((sum, v, j) => sum + v * weights[j]!, 0) / totalWeight);
   }
-  return { alignment, best };
-}
-
-/** Candidate sentences, closest to the question first (ties by position, so runs agree). */
-function byCosine(cosines: ReadonlyMap<number, number>): number[] {
-  return [...cosines].sort(([a, sa], [b, sb]) => sb - sa || a - b).map(([i]) => i);
+  return { alignment: (i) => aligned.get(i), best };
 }
 
 /** "The document doesn't seem to answer that" (and `why`, when known), with the sections that came closest. */

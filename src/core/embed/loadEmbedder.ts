@@ -180,12 +180,11 @@ export async function loadEmbedder(options: EmbedderOptions): Promise<Embedder> 
       const output = await forward([queryPrefix + text]);
       return { vector: pool(output, 0), tokens: tokensOf(output, 0, queryPrefixTokens) };
     },
-    tokenStates(texts) {
+    async tokenStates(texts) {
       // Always alone, whatever `batchSize`: an answer must not depend on earlier questions.
-      return inBatches(texts, ONE_TEXT_PER_PASS, async (batch) => {
-        const output = await forward(batch.map((t) => passagePrefix + t));
-        return batch.map((_, r) => tokensOf(output, r, passagePrefixTokens));
-      });
+      const out: TokenStates[] = [];
+      for (const t of texts) out.push(tokensOf(await forward([passagePrefix + t]), 0, passagePrefixTokens));
+      return out;
     },
     countTokens(text) {
       return tokenizer.encode(text, null, { add_special_tokens: false }).length;
@@ -207,7 +206,7 @@ function unit(v: Float32Array): Float32Array {
 
 /**
  * `texts` through `run` in batches of `size`, results in input order. Sorting by length
- * keeps padding (and so wasted work) small inside each batch.
+ * keeps padding (and so wasted work) small inside each batch when `size` is above 1.
  */
 async function inBatches<T>(texts: string[], size: number, run: (batch: string[]) => Promise<T[]>): Promise<T[]> {
   const out = new Array<T>(texts.length);

@@ -26,7 +26,7 @@ export class TokenStateCache {
 
   /**
    * The token states of `ids` in `owner`'s sentence table: cached ones at once, the others
-   * computed together by `compute` (one batch) and kept. Those asked for become the most
+   * computed by one call of `compute` and kept. Those asked for become the most
    * recently used; the least recently used go once the budget is passed, never one being
    * returned now.
    */

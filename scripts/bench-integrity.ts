@@ -24,7 +24,7 @@ try {
   const records: number[] = [];
   for (let i = 0; i < 7; i++) {
     let t = performance.now();
-    readIndex(indexDir, readManifest(indexDir)!);
+    await readIndex(indexDir, readManifest(indexDir)!);
     load.push(performance.now() - t);
     const contents = Object.values(manifest.files).map((f) => fs.readFileSync(path.join(indexDir, f)));
     t = performance.now();

@@ -14,7 +14,8 @@ import { corpusHash, readCorpus, type CorpusFile } from './ingest/readCorpus.js'
 import { SUPPORTED_EXTENSIONS } from './ingest/formats.js';
 import { DEFAULT_CHUNKER, sentenceTable, type ChunkerOptions } from './chunk/chunkSections.js';
 import { buildIndex } from './index/buildIndex.js';
-import { readIndex, readManifest, removeLeftovers, staleReason, type IndexManifest } from './index/indexStore.js';
+import { INDEX_FORMAT_VERSION, readIndex, readManifest, removeLeftovers, staleReason, startReadingIndex, type IndexManifest } from './index/indexStore.js';
+import type { BackgroundReads } from './index/readInBackground.js';
 import { keepExactQuotes, quotesExactly, type SourceTexts } from './answer/verifyQuotes.js';
 import { makeSearchState, type SearchState } from './retrieve/searchState.js';
 import { answerQuestion } from './answer/answerQuestion.js';
@@ -107,6 +108,9 @@ export class Verbatim implements VerbatimEngine {
     const embedderOptions = { model: shared?.model ?? BUNDLED_MODEL, ...options.embedder, ...(shared ? { model: shared.model } : {}) };
     const loading = shared ? Promise.resolve(shared) : import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
+    // The index's files are read and verified on a worker thread meanwhile too, to be used
+    // once the corpus shows the index current (loadOrBuild).
+    const prefetched = resolved.rebuild === 'always' ? undefined : prefetchIndex(resolved.indexDir);
     try {
       const corpus = await readCorpusFiles(resolved.corpus, logger, resolved.extractionCache);
       const model: ModelHandle = {
@@ -115,7 +119,7 @@ export class Verbatim implements VerbatimEngine {
         profile: () => (shared ? shared.profile : effectiveProfile(embedderOptions.model, resolveModel(embedderOptions).folder, embedderOptions)),
         load: () => loading,
       };
-      const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger);
+      const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger, prefetched);
       const engine = new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
       if (!hasOwnRefusalRule(embedderOptions.model)) {
         logger.warn({ model: embedderOptions.model }, 'no refusal rule was fitted for this model: the general one decides, without token alignment (npm run fit-refusal fits one)');
@@ -125,6 +129,8 @@ export class Verbatim implements VerbatimEngine {
     } catch (error) {
       if (!shared) await (await loading.catch(() => undefined))?.dispose();
       throw error;
+    } finally {
+      prefetched?.reads.stop();
     }
   }
 
@@ -351,11 +357,27 @@ interface ModelHandle {
   load(): Promise<Embedder>;
 }
 
+interface PrefetchedIndex {
+  manifest: IndexManifest;
+  reads: BackgroundReads;
+}
+
+/** The index's manifest with its files' reads begun, or undefined when that fails: loadOrBuild then reads (and reports on) the index itself. */
+function prefetchIndex(dir: string): PrefetchedIndex | undefined {
+  try {
+    const manifest = readManifest(dir);
+    return manifest?.formatVersion === INDEX_FORMAT_VERSION ? { manifest, reads: startReadingIndex(dir, manifest) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function loadOrBuild(
   corpus: CorpusOnDisk,
   embedding: ModelHandle,
   options: { corpus: string; indexDir: string; chunker: ChunkerOptions; rebuild: 'auto' | 'never' | 'always'; wordVectors?: string | false; onProgress?: ProgressHook },
   logger: Logger,
+  prefetched?: PrefetchedIndex,
 ): Promise<{ state: SearchState; rebuiltBecause?: string }> {
   const build = async (why: string) => {
     // The parsers load only when an index has to be built: a start with a current index skips them.
@@ -378,7 +400,7 @@ async function loadOrBuild(
 
   let problem: { code: 'INDEX_MISSING' | 'INDEX_STALE' | 'INDEX_CORRUPT'; why: string };
   try {
-    const manifest = readManifest(options.indexDir);
+    const manifest = prefetched?.manifest ?? readManifest(options.indexDir);
     if (!manifest) {
       problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
     } else {
@@ -386,7 +408,7 @@ async function loadOrBuild(
       if (stale) {
         problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
       } else {
-        const loaded = readIndex(options.indexDir, manifest);
+        const loaded = await readIndex(options.indexDir, manifest, prefetched?.reads);
         // The corpus may have moved since it was indexed: paths come from where it is now.
         const paths = new Map(corpus.files.map((f) => [f.id, f.path]));
         const sources = sourceTexts(corpus.files);

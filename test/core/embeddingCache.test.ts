@@ -41,10 +41,10 @@ describe('embedding cache', () => {
     const dirs = tempCorpus('cache-same');
     await embeddedTexts(dirs);
     await embeddedTexts({ ...dirs, rebuild: 'always' });
-    const cached = readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
+    const cached = await readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
     fs.rmSync(path.join(dirs.indexDir, EMBEDDING_CACHE_FILE));
     await embeddedTexts({ ...dirs, rebuild: 'always' });
-    const fresh = readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
+    const fresh = await readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
     expect([...cached.sentenceVectors]).toEqual([...fresh.sentenceVectors]);
   });
 
@@ -56,10 +56,10 @@ describe('embedding cache', () => {
     const seed = path.join(dirs.corpus, 'seed.txt');
     fs.writeFileSync(seed, fs.readFileSync(seed, 'utf8').replace('Hazaras', 'Hazara people'));
     expect(await embeddedTexts(dirs)).toBeLessThanOrEqual(4);
-    const rebuilt = readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
+    const rebuilt = await readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
     fs.rmSync(path.join(dirs.indexDir, EMBEDDING_CACHE_FILE));
     expect(await embeddedTexts({ ...dirs, rebuild: 'always' })).toBeGreaterThan(40);
-    const fresh = readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
+    const fresh = await readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
     expect([...rebuilt.sentenceVectors]).toEqual([...fresh.sentenceVectors]);
   });
 
@@ -93,7 +93,7 @@ describe('sentence vectors', () => {
     const dirs = tempCorpus('sentences');
     await embeddedTexts(dirs);
     const manifest = readManifest(dirs.indexDir)!;
-    const index = readIndex(dirs.indexDir, manifest);
+    const index = await readIndex(dirs.indexDir, manifest);
     const dim = manifest.model.dimension;
     expect(index.sentenceVectors.length).toBe(manifest.counts.sentences * dim);
     const embedder = await loadEmbedder({ model: BUNDLED_MODEL });

@@ -83,7 +83,8 @@ const damages: Array<[string, Damage, RegExp]> = [
   ['a manifest without chunker', (d) => writeSigned(d, { ...readManifestJson(d), chunker: undefined as never }), /manifest\.json: chunker/],
   ['a manifest without model', (d) => writeSigned(d, { ...readManifestJson(d), model: undefined as never }), /manifest\.json: model/],
   ['an edited manifest (not signed again)', (d) => fs.writeFileSync(path.join(d, MANIFEST_FILE), JSON.stringify({ ...readManifestJson(d), counts: { ...manifest.counts, chunks: 3 } })), /manifest\.json: .*checksum/],
-  ['a wrong model dimension', (d) => writeSigned(d, { ...readManifestJson(d), model: { ...manifest.model, dimension: 64 } }), /vectors-.*dimensions|vocabulary-/],
+  // Whichever file is checked first names it: the vector index (loaded alongside) or the sentence vectors.
+  ['a wrong model dimension', (d) => writeSigned(d, { ...readManifestJson(d), model: { ...manifest.model, dimension: 64 } }), /vectors-.*dimensions|sentences-.*expected|vocabulary-/],
   [
     'a chunk whose sentence index is out of range',
     (d) => {

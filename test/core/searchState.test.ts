@@ -23,7 +23,7 @@ let stored: Map<string, number>;
 beforeAll(async () => {
   dirs = tempCorpus('state', [READLINE]);
   built = await Verbatim.open(dirs);
-  const loaded = readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
+  const loaded = await readIndex(dirs.indexDir, readManifest(dirs.indexDir)!);
   stored = loaded.sentenceFrequency;
   state = makeSearchState({ ...loaded, sentences: sentenceTable(loaded.documents) });
 });

@@ -18,7 +18,8 @@ import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 import type { ModelFiles } from '../embed/modelFolder.js';
-import { checkChunks, checkDocuments, checkHnswHeader, checksumOf, IndexFault, indexDirProblem, manifestChecksum, parseJson, parseManifest, readVerified, type FileChecksum } from './verifyIndex.js';
+import { checkChunks, checkDocuments, checkHnswHeader, checksumOf, IndexFault, indexDirProblem, manifestChecksum, parseJson, parseManifest, type FileChecksum } from './verifyIndex.js';
+import { readVerifiedInBackground, type BackgroundReads } from './readInBackground.js';
 import { sameProfile, type ModelProfile } from '../embed/modelProfile.js';
 
 /**
@@ -239,15 +240,36 @@ function isSymlink(file: string): boolean {
 }
 
 /**
- * Reads an index whose manifest `readManifest` accepted. Every file is checked against its
- * recorded size and checksum before it is parsed, and every record against what it refers
- * to; any fault is INDEX_CORRUPT naming the file.
+ * Starts verifying the files `manifest` names on a worker thread (see readInBackground), in
+ * the order readIndex parses them: the two largest, needing no parsing, come last. Started
+ * early, this overlaps with loading the model; `stop()` it when the index turns out stale.
  */
-export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
-  const read = (name: string) => readVerified(dir, name, manifest.checksums[name]!);
+export function startReadingIndex(dir: string, manifest: IndexManifest): BackgroundReads {
+  const f = manifest.files;
+  const order = [f.documents, f.chunks, f.lexical, f.vocabulary, f.wordVectors, f.sentenceFrequency, f.sentenceVectors, f.vectors];
+  return readVerifiedInBackground(dir, order.map((name) => [name, manifest.checksums[name]!]));
+}
+
+/**
+ * Reads an index whose manifest `readManifest` accepted. Every file is checked against its
+ * recorded size and checksum before it is parsed (on a worker thread, while the main thread
+ * parses the files before it), and every record against what it refers to; any fault is
+ * INDEX_CORRUPT naming the file. `started`: the reads startReadingIndex began for `manifest`.
+ */
+export async function readIndex(dir: string, manifest: IndexManifest, started?: BackgroundReads): Promise<LoadedIndex> {
+  const f = manifest.files;
+  let reads = started;
   try {
-    const f = manifest.files;
-    const documents = parseJson(read(f.documents), f.documents);
+    reads ??= startReadingIndex(dir, manifest);
+    const read = reads.read;
+    // The native library crashes the process on a damaged file: it gets only a verified one,
+    // of the shape the manifest says. It loads on the thread pool while the rest is parsed.
+    const vectorsLoaded = read(f.vectors).then((bytes) => {
+      checkHnswHeader(bytes, manifest.model.dimension, manifest.counts.chunks, f.vectors);
+      return VectorIndex.read(path.join(dir, f.vectors), manifest.model.dimension);
+    });
+    vectorsLoaded.catch(() => undefined); // awaited below, unless an earlier file fails first
+    const documents = parseJson(await read(f.documents), f.documents);
     checkDocuments(documents, f.documents);
     for (const d of documents) {
       for (const section of d.sections) {
@@ -261,39 +283,45 @@ export function readIndex(dir: string, manifest: IndexManifest): LoadedIndex {
     if (documents.length !== manifest.counts.documents || sentenceCount !== manifest.counts.sentences) {
       throw new IndexFault(`holds ${documents.length} documents and ${sentenceCount} sentences, the manifest counts ${manifest.counts.documents} and ${manifest.counts.sentences}`, f.documents);
     }
-    const stored = parseJson(read(f.chunks), f.chunks);
+    const stored = parseJson(await read(f.chunks), f.chunks);
     checkChunks(stored, documents, sentenceCount, f.chunks);
     if (stored.length !== manifest.counts.chunks) throw new IndexFault(`has ${stored.length} rows, the manifest says ${manifest.counts.chunks}`, f.chunks);
     const chunks = (stored as StoredChunk[]).map(([doc, section, firstSentence, lastSentence, start, end, tokens], id) => ({ id, doc, section, firstSentence, lastSentence, start, end, tokens }));
 
-    // The native library crashes the process on a damaged file: it gets only a verified one.
-    checkHnswHeader(read(f.vectors), manifest.model.dimension, chunks.length, f.vectors);
-    const vectors = VectorIndex.read(path.join(dir, f.vectors), manifest.model.dimension);
-
-    const lexical = LexicalIndex.fromJSON(read(f.lexical).toString('utf8'));
-    const vocabulary = parseJson(read(f.vocabulary), f.vocabulary) as Omit<Vocabulary, 'vectors'>;
+    const lexical = LexicalIndex.fromJSON((await read(f.lexical)).toString('utf8'));
+    const vocabulary = parseJson(await read(f.vocabulary), f.vocabulary) as Omit<Vocabulary, 'vectors'>;
     const { dimension, words, terms } = vocabulary ?? {};
     // The vocabulary's vectors come from the word table (see words/wordVectors), not the model; none without one.
     if (typeof dimension !== 'number' || dimension < 0 || (manifest.words === null) !== (dimension === 0) || !Array.isArray(words) || !Array.isArray(terms) || words.length !== terms.length || !words.every((w) => typeof w === 'string') || !terms.every((t) => typeof t === 'string')) {
       throw new IndexFault('is malformed', f.vocabulary);
     }
-    const raw = read(f.wordVectors);
+    const raw = await read(f.wordVectors);
     if (raw.byteLength !== words.length * dimension * 4) throw new IndexFault(`holds ${raw.byteLength} bytes, expected ${words.length * dimension * 4}`, f.wordVectors);
-    const vectorsOfWords = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-    const frequencies = parseJson(read(f.sentenceFrequency), f.sentenceFrequency) as StoredFrequencies;
+    const vectorsOfWords = floats(raw);
+    const frequencies = parseJson(await read(f.sentenceFrequency), f.sentenceFrequency) as StoredFrequencies;
     if (!Array.isArray(frequencies?.terms) || !Array.isArray(frequencies.sentences) || frequencies.terms.length !== frequencies.sentences.length || !frequencies.sentences.every((n) => Number.isInteger(n) && n > 0)) {
       throw new IndexFault('malformed sentence frequencies', f.sentenceFrequency);
     }
     const sentenceFrequency = new Map(frequencies.terms.map((t, i) => [t, frequencies.sentences[i]!]));
-    const rawSentences = read(f.sentenceVectors);
+    const rawSentences = await read(f.sentenceVectors);
     if (rawSentences.byteLength !== sentenceCount * manifest.model.dimension * 4) {
       throw new IndexFault(`holds ${rawSentences.byteLength} bytes, expected ${sentenceCount * manifest.model.dimension * 4}`, f.sentenceVectors);
     }
-    const sentenceVectors = new Float32Array(rawSentences.buffer.slice(rawSentences.byteOffset, rawSentences.byteOffset + rawSentences.byteLength));
+    const sentenceVectors = floats(rawSentences);
+
+    const vectors = await vectorsLoaded;
     return { manifest, documents, chunks, vectors, sentenceVectors, lexical, vocabulary: { dimension, words, terms, vectors: vectorsOfWords }, sentenceFrequency };
   } catch (error) {
     throw new VerbatimError('INDEX_CORRUPT', `the index in ${dir} is damaged (${(error as Error).message})`, { cause: error });
+  } finally {
+    reads?.stop();
   }
+}
+
+/** Float32 values over the bytes read, without a copy when they are aligned (a file read whole is). */
+function floats(bytes: Buffer): Float32Array {
+  if (bytes.byteOffset % 4 === 0) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
 }
 
 /** Why an index no longer matches the corpus and settings, or null when it does. */

@@ -51,9 +51,10 @@ export class VectorIndex {
     this.index.addPoint(Array.from(vector), id);
   }
 
-  static read(file: string, dimension: number): VectorIndex {
+  /** Reads on libuv's thread pool (the library's async variant): a large index takes tens of milliseconds to load. */
+  static async read(file: string, dimension: number): Promise<VectorIndex> {
     const index = new HierarchicalNSW('cosine', dimension);
-    index.readIndexSync(file);
+    await index.readIndex(file);
     return new VectorIndex(index, dimension);
   }
 

@@ -71,7 +71,7 @@ export function manifestChecksum(manifest: object): string {
 }
 
 /** A regular file directly in `dir` (not a symlink, not a folder), or an IndexFault. */
-function statInside(dir: string, name: string): fs.Stats {
+export function statInside(dir: string, name: string): fs.Stats {
   const file = path.join(dir, name);
   if (path.dirname(file) !== path.resolve(dir)) throw new IndexFault('is not inside the index folder', name);
   let info;

@@ -7,12 +7,16 @@ import { silentLogger } from '../silentLogger.js';
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pMap from 'p-map';
 import type { Logger } from '../types.js';
 import { formatOf, hasExtension, isExtractedFormat, SUPPORTED_EXTENSIONS, type DocumentFormat, type DocumentMeta } from './formats.js';
 import { ExtractError, type Extracted, type LayoutBlock } from './layout.js';
 
 /** Files larger than this are skipped (bytes). */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
+
+/** Files read at once (readCorpus). */
+const READ_CONCURRENCY = 8;
 
 /** Suffix of a metadata sidecar: `notes.md` -> `notes.meta.json` (`{"title": "…", "source": "…"}`). */
 export const META_SUFFIX = '.meta.json';
@@ -100,10 +104,13 @@ export async function readCorpus(target: string, options: LoadCorpusOptions = {}
   const ids = paths.map((file) => toId(absolute, file));
   const order = ids.map((_, i) => i).sort((a, b) => compare(ids[a]!, ids[b]!));
 
+  // Several files at a time: each is a few file-system calls on the thread pool, which one
+  // after another mostly wait, and at start-up wait longer while the model loads beside them.
+  const results = await pMap(order, (i) => readCorpusFile(paths[i]!, ids[i]!, formatOf(paths[i]!) ?? 'text', logger, limits), { concurrency: READ_CONCURRENCY });
   const files: CorpusFile[] = [];
-  for (const i of order) {
+  for (const [k, i] of order.entries()) {
     const id = ids[i]!;
-    const result = await readCorpusFile(paths[i]!, id, formatOf(paths[i]!) ?? 'text', logger, limits);
+    const result = results[k]!;
     if ('reason' in result) {
       // A file without an extension is only taken to be text; a binary one (a program, an
       // image) was never a document, so it is passed over without a warning.
@@ -186,9 +193,21 @@ export async function extractText(format: 'pdf' | 'html' | 'docx', bytes: Uint8A
   }
 }
 
+/**
+ * Extractions run one at a time, whoever asks: files are read several at a time (readCorpus),
+ * and extracting a large PDF holds far more memory than the file does.
+ */
+let extracting: Promise<unknown> = Promise.resolve();
+
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const run = extracting.then(task);
+  extracting = run.catch(() => undefined);
+  return run;
+}
+
 /** `extractText`, remembered in `cacheDir` by the file's hash (a failure is not remembered). */
 async function extractCached(format: 'pdf' | 'html' | 'docx', bytes: Buffer, cacheDir: string | undefined, logger: Logger): Promise<Extracted | { reason: string }> {
-  if (!cacheDir) return extractText(format, bytes);
+  if (!cacheDir) return oneAtATime(() => extractText(format, bytes));
   const key = createHash('sha256').update(`${EXTRACTION_VERSION}\n${format}\n`).update(bytes).digest('hex');
   const file = path.join(cacheDir, `${key}.json`);
   try {
@@ -197,18 +216,21 @@ async function extractCached(format: 'pdf' | 'html' | 'docx', bytes: Buffer, cac
   } catch {
     // Not cached yet (or unreadable): extract.
   }
-  const extracted = await extractText(format, bytes);
-  if (!('reason' in extracted)) {
-    try {
-      await mkdir(cacheDir, { recursive: true });
-      const tmp = `${file}.${process.pid}.tmp`;
-      await writeFile(tmp, JSON.stringify({ extracted }));
-      await rename(tmp, file);
-    } catch (error) {
-      logger.warn({ cacheDir, error: describeError(error) }, 'could not keep the extracted text; it will be extracted again next time');
+  // Kept inside the one-at-a-time section too: two copies of one file share a temporary name.
+  return oneAtATime(async () => {
+    const extracted = await extractText(format, bytes);
+    if (!('reason' in extracted)) {
+      try {
+        await mkdir(cacheDir, { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        await writeFile(tmp, JSON.stringify({ extracted }));
+        await rename(tmp, file);
+      } catch (error) {
+        logger.warn({ cacheDir, error: describeError(error) }, 'could not keep the extracted text; it will be extracted again next time');
+      }
     }
-  }
-  return extracted;
+    return extracted;
+  });
 }
 
 /** The file's text, or why it cannot be used. */

@@ -175,4 +175,30 @@ describe('extraction cache', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('reads many files at once, in id order, and extracts copies of one file without clashing over the cache', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'verbatim-extract-many-'));
+    try {
+      const corpus = path.join(dir, 'corpus');
+      const cache = path.join(dir, 'cache');
+      await import('node:fs/promises').then((fs) => fs.mkdir(corpus));
+      // Copies share one cache entry and one temporary name; text files of other sizes finish in another order than they start.
+      const page = '<html><head><title>Tides</title></head><body><h1>Tides</h1><p>The moon raises the tides twice a day.</p></body></html>';
+      for (let i = 0; i < 12; i++) {
+        await writeFile(path.join(corpus, `copy-${String(i).padStart(2, '0')}.html`), page);
+        await writeFile(path.join(corpus, `note-${String(i).padStart(2, '0')}.txt`), `Note ${i}. `.repeat(1 + ((i * 7919) % 13) * 2000));
+      }
+      const warnings: string[] = [];
+      const logger = { debug() {}, info() {}, error() {}, warn: (_: object, msg?: string) => void warnings.push(msg ?? '') };
+      const read = await readCorpus(corpus, { extractionCache: cache, logger });
+      expect(read.files.map((f) => f.id)).toEqual([...Array.from({ length: 12 }, (_, i) => `copy-${String(i).padStart(2, '0')}.html`), ...Array.from({ length: 12 }, (_, i) => `note-${String(i).padStart(2, '0')}.txt`)]);
+      expect(new Set(read.files.slice(0, 12).map((f) => f.text)).size).toBe(1);
+      expect(read.files[0]!.text).toContain('The moon raises the tides');
+      read.files.slice(12).forEach((f, i) => expect(f.text.startsWith(`Note ${i}. `)).toBe(true));
+      expect(warnings).toEqual([]);
+      expect(await import('node:fs/promises').then((fs) => fs.readdir(cache))).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -121,7 +121,8 @@ export class Verbatim implements VerbatimEngine {
       };
       const { state, rebuiltBecause } = await loadOrBuild(corpus, model, resolved, logger, prefetched);
       const engine = new Verbatim(state, await loading, resolved, logger, rebuiltBecause);
-      if (!hasOwnRefusalRule(embedderOptions.model)) {
+      if (!hasOwnRefusalRule(embedderOptions.model) && !warnedWithoutRule.has(embedderOptions.model)) {
+        warnedWithoutRule.add(embedderOptions.model);
         logger.warn({ model: embedderOptions.model }, 'no refusal rule was fitted for this model: the general one decides, without token alignment (npm run fit-refusal fits one)');
       }
       engine.sources.set(state, sourceTexts(corpus.files));
@@ -334,6 +335,9 @@ function reportProgress(logger: Logger, hook: ProgressHook | undefined): Progres
     }
   };
 }
+
+/** Models warned about for having no refusal rule: once per process, not once per engine (a bot opens one per server library). */
+const warnedWithoutRule = new Set<string>();
 
 /** The word-vector table in `folder` (loaded once per process), or none when switched off. */
 function wordTable(folder: string | false | undefined): WordVectors | undefined {

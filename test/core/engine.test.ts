@@ -295,6 +295,18 @@ describe('index lifecycle', () => {
     await expect(Verbatim.open({ ...own, rebuild: 'never' })).rejects.toMatchObject({ code: 'INDEX_STALE', message: expect.stringMatching(/does not record the profile/) });
   });
 
+  it('warns once per process, not per engine, that a model has no refusal rule of its own', async () => {
+    const model = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-model-')), 'minilm-renamed');
+    fs.cpSync(BUNDLED_MODEL_DIR, model, { recursive: true });
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (_: object, msg?: string) => void warnings.push(msg ?? '') };
+    const first = await Verbatim.open({ ...tempCorpus(), embedder: { model }, logger });
+    const second = await Verbatim.open({ ...tempCorpus(), sharedEmbedder: first.embedder, logger });
+    await second.close();
+    await first.close();
+    expect(warnings.filter((w) => w.startsWith('no refusal rule'))).toHaveLength(1);
+  });
+
   it('notices a model regenerated under the same name, and reuses the index while the files stay', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'verbatim-model-'));
     const model = path.join(root, BUNDLED_MODEL);

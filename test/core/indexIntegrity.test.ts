@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Verbatim } from '../../src/core/engine.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
-import { MANIFEST_FILE, type IndexManifest } from '../../src/core/index/indexStore.js';
+import { MANIFEST_FILE, readIndex, readManifest, type IndexManifest } from '../../src/core/index/indexStore.js';
 import { checksumOf, manifestChecksum } from '../../src/core/index/verifyIndex.js';
 import type { Logger } from '../../src/core/types.js';
 import { seedText, tempCorpus } from './helpers.js';
@@ -156,6 +156,17 @@ describe('a damaged index is never served from', () => {
     expect(answer.answered).toBe(true);
     for (const p of answer.passages) expect(p.quote).toBe(foldWhitespace(seedText.slice(p.start, p.end)));
     await rebuilt.close();
+  });
+});
+
+describe('an index folder given as a relative path', () => {
+  it('is read and verified like an absolute one', async () => {
+    const relative = path.relative(process.cwd(), built.indexDir);
+    expect(path.isAbsolute(relative)).toBe(false);
+    const read = readManifest(relative)!;
+    expect(read.checksum).toBe(manifest.checksum);
+    const loaded = await readIndex(relative, read);
+    expect(loaded.chunks).toHaveLength(manifest.counts.chunks);
   });
 });
 

@@ -72,7 +72,8 @@ export function manifestChecksum(manifest: object): string {
 
 /** A regular file directly in `dir` (not a symlink, not a folder), or an IndexFault. */
 export function statInside(dir: string, name: string): fs.Stats {
-  const file = path.join(dir, name);
+  // Resolved, not joined: a relative `dir` would otherwise never equal its resolved self.
+  const file = path.resolve(dir, name);
   if (path.dirname(file) !== path.resolve(dir)) throw new IndexFault('is not inside the index folder', name);
   let info;
   try {

@@ -384,6 +384,8 @@ async function loadOrBuild(
   prefetched?: PrefetchedIndex,
 ): Promise<{ state: SearchState; rebuiltBecause?: string }> {
   const build = async (why: string) => {
+    // The index being replaced is no longer read: its hundreds of megabytes would compete with the build.
+    prefetched?.reads.stop();
     // The parsers load only when an index has to be built: a start with a current index skips them.
     logger.info({ indexDir: options.indexDir, reason: why }, 'building the index');
     const progress = reportProgress(logger, options.onProgress);
@@ -404,7 +406,9 @@ async function loadOrBuild(
 
   let problem: { code: 'INDEX_MISSING' | 'INDEX_STALE' | 'INDEX_CORRUPT'; why: string };
   try {
-    const manifest = prefetched?.manifest ?? readManifest(options.indexDir);
+    const manifest = readManifest(options.indexDir);
+    // Another process (`npm run index`) may have written a new index since the prefetch began.
+    if (prefetched && prefetched.manifest.checksum !== manifest?.checksum) prefetched.reads.stop();
     if (!manifest) {
       problem = { code: 'INDEX_MISSING', why: `there is no index in ${options.indexDir}` };
     } else {
@@ -412,7 +416,7 @@ async function loadOrBuild(
       if (stale) {
         problem = { code: 'INDEX_STALE', why: `the index is out of date: ${stale}` };
       } else {
-        const loaded = await readIndex(options.indexDir, manifest, prefetched?.reads);
+        const loaded = await readIndex(options.indexDir, manifest, prefetched?.manifest.checksum === manifest.checksum ? prefetched.reads : undefined);
         // The corpus may have moved since it was indexed: paths come from where it is now.
         const paths = new Map(corpus.files.map((f) => [f.id, f.path]));
         const sources = sourceTexts(corpus.files);

@@ -304,6 +304,7 @@ describe('index lifecycle', () => {
     const second = await Verbatim.open({ ...tempCorpus(), sharedEmbedder: first.embedder, logger });
     await second.close();
     await first.close();
+    fs.rmSync(path.dirname(model), { recursive: true, force: true });
     expect(warnings.filter((w) => w.startsWith('no refusal rule'))).toHaveLength(1);
   });
 

@@ -83,8 +83,18 @@ const damages: Array<[string, Damage, RegExp]> = [
   ['a manifest without chunker', (d) => writeSigned(d, { ...readManifestJson(d), chunker: undefined as never }), /manifest\.json: chunker/],
   ['a manifest without model', (d) => writeSigned(d, { ...readManifestJson(d), model: undefined as never }), /manifest\.json: model/],
   ['an edited manifest (not signed again)', (d) => fs.writeFileSync(path.join(d, MANIFEST_FILE), JSON.stringify({ ...readManifestJson(d), counts: { ...manifest.counts, chunks: 3 } })), /manifest\.json: .*checksum/],
-  // Whichever file is checked first names it: the vector index (loaded alongside) or the sentence vectors.
-  ['a wrong model dimension', (d) => writeSigned(d, { ...readManifestJson(d), model: { ...manifest.model, dimension: 64 } }), /vectors-.*dimensions|sentences-.*expected|vocabulary-/],
+  // The sentence vectors' size is checked before the vector index's header is awaited.
+  ['a wrong model dimension', (d) => writeSigned(d, { ...readManifestJson(d), model: { ...manifest.model, dimension: 64 } }), /sentences-.*holds \d+ bytes, expected \d+/],
+  [
+    // The guard in front of the native library, which would read vectors of the wrong length.
+    'a vector index of another dimension, signed',
+    (d) => {
+      const bytes = fs.readFileSync(file('vectors')(d));
+      bytes.writeBigUInt64LE(bytes.readBigUInt64LE(32) - 256n, 32); // label offset: 64 floats fewer per vector
+      rewriteSigned(d, 'vectors', bytes);
+    },
+    /vectors-.*holds vectors of 320 dimensions, the model has 384/,
+  ],
   [
     'a chunk whose sentence index is out of range',
     (d) => {

@@ -58,8 +58,9 @@ describe('reading index files in the background', () => {
     changed.writeUInt8(changed.readUInt8(1000) ^ 0xff, 1000); // same size: only the checksum can tell
     fs.writeFileSync(path.join(dir, 'large.f32'), changed);
     const reads = readVerifiedInBackground(dir, files);
-    await expect(reads.read('large.f32')).rejects.toThrow(/large\.f32: .*checksum mismatch/);
-    await expect(reads.read('large.f32')).rejects.toBeInstanceOf(IndexFault);
+    const refused = reads.read('large.f32');
+    await expect(refused).rejects.toThrow(/large\.f32: .*checksum mismatch/);
+    await expect(refused).rejects.toBeInstanceOf(IndexFault);
     expect((await reads.read('small.json')).toString()).toBe(CONTENTS['small.json'].toString());
     reads.stop();
   });
@@ -89,13 +90,16 @@ describe('reading index files in the background', () => {
     await expect(reads.read('small.json')).rejects.toThrow(/checksum mismatch/);
   });
 
-  it('reads what a worker that died left undelivered on the main thread', async () => {
-    // A worker that delivers nothing and exits, as one killed by the system would.
+  it.each(['exit', 'error'] as const)('reads what a worker left undelivered on the main thread when it ends with %s', async (event) => {
+    // A worker that delivers the first file (marked, to tell who read it), then dies as one killed by the system would.
     vi.doMock('node:worker_threads', () => ({
       Worker: class extends EventEmitter {
         constructor() {
           super();
-          setImmediate(() => this.emit('exit', 1));
+          setImmediate(() => {
+            this.emit('message', { i: 0, bytes: Uint8Array.from(Buffer.from('from the worker')).buffer });
+            this.emit(event, event === 'exit' ? 1 : new Error('worker crashed'));
+          });
         }
         terminate() {
           return Promise.resolve(1);
@@ -105,6 +109,33 @@ describe('reading index files in the background', () => {
     const { readVerifiedInBackground } = await import('../../src/core/index/readInBackground.js');
     const { dir, files } = folder(CONTENTS);
     const reads = readVerifiedInBackground(dir, files);
-    for (const [name, bytes] of Object.entries(CONTENTS)) expect(Buffer.compare(await reads.read(name), bytes)).toBe(0);
+    expect((await reads.read('large.f32')).toString()).toBe('from the worker');
+    for (const name of ['small.json', 'empty.json'] as const) expect(Buffer.compare(await reads.read(name), CONTENTS[name])).toBe(0);
+  });
+
+  it('hands each file over once', async () => {
+    const { readVerifiedInBackground } = await import('../../src/core/index/readInBackground.js');
+    const { dir, files } = folder(CONTENTS);
+    const reads = readVerifiedInBackground(dir, files);
+    await reads.read('large.f32');
+    expect(() => reads.read('large.f32')).toThrow(/read already/);
+    reads.stop();
+  });
+
+  it('refuses, rather than leaves waiting, a file not delivered when stopped', async () => {
+    // A worker still busy: it delivers nothing until terminated.
+    const terminated = vi.fn(() => Promise.resolve(1));
+    vi.doMock('node:worker_threads', () => ({
+      Worker: class extends EventEmitter {
+        terminate = terminated;
+      },
+    }));
+    const { readVerifiedInBackground } = await import('../../src/core/index/readInBackground.js');
+    const { dir, files } = folder(CONTENTS);
+    const reads = readVerifiedInBackground(dir, files);
+    const waiting = reads.read('small.json');
+    reads.stop();
+    await expect(waiting).rejects.toThrow('reading small.json was stopped');
+    expect(terminated).toHaveBeenCalledOnce();
   });
 });

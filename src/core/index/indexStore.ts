@@ -241,12 +241,13 @@ function isSymlink(file: string): boolean {
 
 /**
  * Starts verifying the files `manifest` names on a worker thread (see readInBackground), in
- * the order readIndex parses them: the two largest, needing no parsing, come last. Started
- * early, this overlaps with loading the model; `stop()` it when the index turns out stale.
+ * the order readIndex needs them: the vector index second, so that hnswlib loads it on the
+ * thread pool while the main thread parses; the sentence vectors, needing no parsing, last.
+ * Started early, this overlaps with loading the model; `stop()` it when the index turns out stale.
  */
 export function startReadingIndex(dir: string, manifest: IndexManifest): BackgroundReads {
   const f = manifest.files;
-  const order = [f.documents, f.chunks, f.lexical, f.vocabulary, f.wordVectors, f.sentenceFrequency, f.sentenceVectors, f.vectors];
+  const order = [f.documents, f.vectors, f.chunks, f.lexical, f.vocabulary, f.wordVectors, f.sentenceFrequency, f.sentenceVectors];
   return readVerifiedInBackground(dir, order.map((name) => [name, manifest.checksums[name]!]));
 }
 

@@ -37,9 +37,12 @@ workerData.forEach(({ file, size, sha256 }, i) => {
 type Reply = { i: number; bytes?: ArrayBuffer; mismatch?: true; code?: string };
 
 export interface BackgroundReads {
-  /** A file's verified bytes; rejects with an IndexFault like `readVerified`. */
+  /**
+   * A file's verified bytes; rejects with an IndexFault like `readVerified`. Each file is
+   * handed over once and then forgotten here, so its bytes go as soon as the caller is done.
+   */
   read(name: string): Promise<Buffer>;
-  /** Stops the worker: files not yet asked for are not needed (the caller gave up). */
+  /** Stops the worker (the caller gave up, or found the index stale); files not read yet are refused. */
   stop(): void;
 }
 
@@ -54,24 +57,24 @@ export function readVerifiedInBackground(dir: string, files: ReadonlyArray<[name
     if (info.size !== expected.size) throw new IndexFault(`is ${info.size} bytes, it was written with ${expected.size}`, name);
   }
   const pending = files.map(([name, expected]) => {
-    let settle!: { resolve: (b: Buffer) => void; reject: (e: unknown) => void };
-    const promise = new Promise<Buffer>((resolve, reject) => (settle = { resolve, reject }));
+    let outcome!: { resolve: (b: Buffer) => void; reject: (e: unknown) => void };
+    const promise = new Promise<Buffer>((resolve, reject) => (outcome = { resolve, reject }));
     // A file nobody waits for any more (an earlier one failed) must not be an unhandled rejection.
     promise.catch(() => undefined);
-    return { name, expected, promise, settle, done: false };
+    return { name, expected, promise: promise as Promise<Buffer> | undefined, outcome, settled: false };
   });
-  const settle = (i: number, outcome: () => Buffer) => {
+  const deliver = (i: number, bytes: () => Buffer) => {
     const p = pending[i]!;
-    if (p.done) return;
-    p.done = true;
+    if (p.settled) return;
+    p.settled = true;
     try {
-      p.settle.resolve(outcome());
+      p.outcome.resolve(bytes());
     } catch (error) {
-      p.settle.reject(error);
+      p.outcome.reject(error);
     }
   };
   // What the worker did not deliver is read here, the slow way, rather than not at all.
-  const readRestHere = () => pending.forEach((p, i) => settle(i, () => readVerified(dir, p.name, p.expected)));
+  const readRestHere = () => pending.forEach((p, i) => deliver(i, () => readVerified(dir, p.name, p.expected)));
 
   let worker: Worker | undefined;
   try {
@@ -85,7 +88,7 @@ export function readVerifiedInBackground(dir: string, files: ReadonlyArray<[name
     readRestHere();
   }
   worker?.on('message', ({ i, bytes, mismatch, code }: Reply) =>
-    settle(i, () => {
+    deliver(i, () => {
       const name = pending[i]!.name;
       if (mismatch) throw new IndexFault('its contents changed since it was built (checksum mismatch)', name);
       if (!bytes) throw new IndexFault(`is unreadable (${code})`, name);
@@ -98,12 +101,16 @@ export function readVerifiedInBackground(dir: string, files: ReadonlyArray<[name
   return {
     read(name) {
       const p = pending.find((f) => f.name === name);
-      if (!p) throw new Error(`${name} was not given to readVerifiedInBackground`);
-      return p.promise;
+      if (!p?.promise) throw new Error(`${name} was not given to readVerifiedInBackground, or was read already`);
+      const { promise } = p;
+      p.promise = undefined;
+      return promise;
     },
     stop() {
-      // Mark everything settled first, so the exit that follows does not read it here.
-      for (const p of pending) p.done = true;
+      // Settled first, so that the exit which follows does not read them here.
+      pending.forEach((p, i) => deliver(i, () => {
+        throw new Error(`reading ${p.name} was stopped`);
+      }));
       void worker?.terminate();
     },
   };

@@ -4,7 +4,7 @@
  * reason and a warning; a bad file named explicitly is an error.
  */
 import { silentLogger } from '../silentLogger.js';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pMap from 'p-map';
@@ -79,7 +79,7 @@ export interface ReadCorpus {
  */
 export async function readCorpus(target: string, options: LoadCorpusOptions = {}): Promise<ReadCorpus> {
   const logger = options.logger ?? silentLogger;
-  const limits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES, ...(options.extractionCache ? { extractionCache: options.extractionCache } : {}) };
+  const limits: ReadLimits = { maxFileBytes: options.maxFileBytes ?? MAX_FILE_BYTES, ...(options.extractionCache ? { extractionCache: options.extractionCache } : {}), extractOne: oneAfterAnother() };
   const absolute = path.resolve(target);
   let info;
   try {
@@ -148,11 +148,11 @@ export function corpusHash(files: readonly CorpusFile[]): string {
   return hash.digest('hex');
 }
 
-async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: { maxFileBytes: number; extractionCache?: string }): Promise<CorpusFile | { reason: string }> {
+async function readCorpusFile(file: string, id: string, format: DocumentFormat, logger: Logger, limits: ReadLimits): Promise<CorpusFile | { reason: string }> {
   if (isExtractedFormat(format)) {
     const read = await readBytes(file, limits.maxFileBytes);
     if ('reason' in read) return read;
-    const extracted = await extractCached(format, read.bytes, limits.extractionCache, logger);
+    const extracted = await extractCached(format, read.bytes, limits, logger);
     if ('reason' in extracted) return extracted;
     const meta = await readMeta(file, id, logger);
     return { id, path: file, format, text: extracted.text, ...(meta ? { meta } : {}), extracted: { layout: extracted.layout, ...(extracted.title ? { title: extracted.title } : {}) } };
@@ -193,36 +193,52 @@ export async function extractText(format: 'pdf' | 'html' | 'docx', bytes: Uint8A
   }
 }
 
-/**
- * Extractions run one at a time, whoever asks: files are read several at a time (readCorpus),
- * and extracting a large PDF holds far more memory than the file does.
- */
-let extracting: Promise<unknown> = Promise.resolve();
+interface ReadLimits {
+  maxFileBytes: number;
+  extractionCache?: string;
+  /**
+   * Runs one corpus's extractions one at a time: its files are read several at a time, and
+   * extracting a large PDF holds far more memory than the file does. Per corpus, not per
+   * process: one server's large upload does not hold up another's.
+   */
+  extractOne: <T>(task: () => Promise<T>) => Promise<T>;
+}
 
-function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
-  const run = extracting.then(task);
-  extracting = run.catch(() => undefined);
-  return run;
+/** Runs the tasks given to it one after another, in the order given; a failure does not stop the next. */
+function oneAfterAnother(): <T>(task: () => Promise<T>) => Promise<T> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (task) => {
+    const run = last.then(task);
+    last = run.catch(() => undefined);
+    return run;
+  };
 }
 
 /** `extractText`, remembered in `cacheDir` by the file's hash (a failure is not remembered). */
-async function extractCached(format: 'pdf' | 'html' | 'docx', bytes: Buffer, cacheDir: string | undefined, logger: Logger): Promise<Extracted | { reason: string }> {
-  if (!cacheDir) return oneAtATime(() => extractText(format, bytes));
+async function extractCached(format: 'pdf' | 'html' | 'docx', bytes: Buffer, limits: ReadLimits, logger: Logger): Promise<Extracted | { reason: string }> {
+  const cacheDir = limits.extractionCache;
+  if (!cacheDir) return limits.extractOne(() => extractText(format, bytes));
   const key = createHash('sha256').update(`${EXTRACTION_VERSION}\n${format}\n`).update(bytes).digest('hex');
   const file = path.join(cacheDir, `${key}.json`);
-  try {
-    const cached = JSON.parse(await readFile(file, 'utf8')) as { extracted?: Extracted };
-    if (cached.extracted && typeof cached.extracted.text === 'string' && Array.isArray(cached.extracted.layout)) return cached.extracted;
-  } catch {
-    // Not cached yet (or unreadable): extract.
-  }
-  // Kept inside the one-at-a-time section too: two copies of one file share a temporary name.
-  return oneAtATime(async () => {
+  const fromCache = async () => {
+    try {
+      const cached = JSON.parse(await readFile(file, 'utf8')) as { extracted?: Extracted };
+      if (cached.extracted && typeof cached.extracted.text === 'string' && Array.isArray(cached.extracted.layout)) return cached.extracted;
+    } catch {
+      // Not cached yet (or unreadable): extract.
+    }
+    return undefined;
+  };
+  // Looked up again once its turn comes: a copy of the file read meanwhile may have cached it.
+  return (await fromCache()) ?? limits.extractOne(async () => {
+    const again = await fromCache();
+    if (again) return again;
     const extracted = await extractText(format, bytes);
     if (!('reason' in extracted)) {
       try {
         await mkdir(cacheDir, { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
+        // Unique: another process (a second bot, `npm run index`) may be writing the same entry.
+        const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
         await writeFile(tmp, JSON.stringify({ extracted }));
         await rename(tmp, file);
       } catch (error) {

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadCorpus } from '../../../src/core/ingest/loadCorpus.js';
 import { corpusHash, readCorpus } from '../../../src/core/ingest/readCorpus.js';
 import { extractPdf } from '../../../src/core/ingest/extractPdf.js';
@@ -176,28 +176,59 @@ describe('extraction cache', () => {
     }
   });
 
-  it('reads many files at once, in id order, and extracts copies of one file without clashing over the cache', async () => {
+  it('reads many files at once, in id order; extracts one file at a time, and copies of one file once', async () => {
+    // The real extractor, made slow enough that overlapping extractions would show.
+    let running = 0;
+    let most = 0;
+    let calls = 0;
+    vi.doMock('../../../src/core/ingest/extractHtml.js', async () => {
+      const real = await vi.importActual<typeof import('../../../src/core/ingest/extractHtml.js')>('../../../src/core/ingest/extractHtml.js');
+      return {
+        ...real,
+        extractHtml: async (html: string) => {
+          calls++;
+          most = Math.max(most, ++running);
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          running--;
+          return real.extractHtml(html);
+        },
+      };
+    });
+    vi.resetModules();
+    const { readCorpus: read } = await import('../../../src/core/ingest/readCorpus.js');
     const dir = await mkdtemp(path.join(tmpdir(), 'verbatim-extract-many-'));
     try {
       const corpus = path.join(dir, 'corpus');
       const cache = path.join(dir, 'cache');
       await import('node:fs/promises').then((fs) => fs.mkdir(corpus));
-      // Copies share one cache entry and one temporary name; text files of other sizes finish in another order than they start.
-      const page = '<html><head><title>Tides</title></head><body><h1>Tides</h1><p>The moon raises the tides twice a day.</p></body></html>';
+      const page = (n: number) => `<html><head><title>Tides ${n}</title></head><body><h1>Tides ${n}</h1><p>The moon raises the tides twice a day.</p></body></html>`;
+      // Twelve copies of one page, three other pages, and text files of other sizes, which finish in another order than they start.
+      const names: string[] = [];
       for (let i = 0; i < 12; i++) {
-        await writeFile(path.join(corpus, `copy-${String(i).padStart(2, '0')}.html`), page);
-        await writeFile(path.join(corpus, `note-${String(i).padStart(2, '0')}.txt`), `Note ${i}. `.repeat(1 + ((i * 7919) % 13) * 2000));
+        const id = String(i).padStart(2, '0');
+        await writeFile(path.join(corpus, `copy-${id}.html`), page(0));
+        await writeFile(path.join(corpus, `note-${id}.txt`), `Note ${i}. `.repeat(1 + ((i * 7919) % 13) * 2000));
+        names.push(`copy-${id}.html`, `note-${id}.txt`);
+      }
+      for (let n = 1; n <= 3; n++) {
+        await writeFile(path.join(corpus, `other-${n}.html`), page(n));
+        names.push(`other-${n}.html`);
       }
       const warnings: string[] = [];
       const logger = { debug() {}, info() {}, error() {}, warn: (_: object, msg?: string) => void warnings.push(msg ?? '') };
-      const read = await readCorpus(corpus, { extractionCache: cache, logger });
-      expect(read.files.map((f) => f.id)).toEqual([...Array.from({ length: 12 }, (_, i) => `copy-${String(i).padStart(2, '0')}.html`), ...Array.from({ length: 12 }, (_, i) => `note-${String(i).padStart(2, '0')}.txt`)]);
-      expect(new Set(read.files.slice(0, 12).map((f) => f.text)).size).toBe(1);
-      expect(read.files[0]!.text).toContain('The moon raises the tides');
-      read.files.slice(12).forEach((f, i) => expect(f.text.startsWith(`Note ${i}. `)).toBe(true));
+      const result = await read(corpus, { extractionCache: cache, logger });
+      expect(result.files.map((f) => f.id)).toEqual(names.sort());
+      const copies = result.files.filter((f) => f.id.startsWith('copy-'));
+      expect(new Set(copies.map((f) => f.text)).size).toBe(1);
+      expect(copies[0]!.text).toContain('The moon raises the tides');
+      result.files.filter((f) => f.id.startsWith('note-')).forEach((f, i) => expect(f.text.startsWith(`Note ${i}. `)).toBe(true));
       expect(warnings).toEqual([]);
-      expect(await import('node:fs/promises').then((fs) => fs.readdir(cache))).toHaveLength(1);
+      expect(most).toBe(1);
+      expect(calls).toBe(4);
+      expect(await import('node:fs/promises').then((fs) => fs.readdir(cache))).toHaveLength(4);
     } finally {
+      vi.doUnmock('../../../src/core/ingest/extractHtml.js');
+      vi.resetModules();
       await rm(dir, { recursive: true, force: true });
     }
   });

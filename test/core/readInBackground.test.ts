@@ -49,6 +49,20 @@ describe('reading index files in the background', () => {
     reads.stop();
   });
 
+  it('hands over only the first bytes of a file asked for its header, after checking the whole', async () => {
+    const { readVerifiedInBackground } = await import('../../src/core/index/readInBackground.js');
+    const { dir, files } = folder(CONTENTS);
+    const large = files.find(([name]) => name === 'large.f32')!;
+    const reads = readVerifiedInBackground(dir, [[large[0], large[1], 96]]);
+    expect(Buffer.compare(await reads.read('large.f32'), CONTENTS['large.f32'].subarray(0, 96))).toBe(0);
+    reads.stop();
+    // The checksum is still of the whole file: a change past the header is refused.
+    const changed = Buffer.from(CONTENTS['large.f32']);
+    changed.writeUInt8(changed.readUInt8(500_000) ^ 0xff, 500_000);
+    fs.writeFileSync(path.join(dir, 'large.f32'), changed);
+    await expect(readVerifiedInBackground(dir, [[large[0], large[1], 96]]).read('large.f32')).rejects.toThrow(/checksum mismatch/);
+  });
+
   it('refuses a file changed after its checksum was recorded, and still delivers the others', async () => {
     const { readVerifiedInBackground } = await import('../../src/core/index/readInBackground.js');
     // The module instance the reader throws from (modules are reset between tests).

@@ -18,7 +18,7 @@ import { LexicalIndex } from './lexicalIndex.js';
 import { VectorIndex } from './vectorIndex.js';
 import type { Vocabulary } from '../retrieve/vocabulary.js';
 import type { ModelFiles } from '../embed/modelFolder.js';
-import { checkChunks, checkDocuments, checkHnswHeader, checksumOf, IndexFault, indexDirProblem, manifestChecksum, parseJson, parseManifest, type FileChecksum } from './verifyIndex.js';
+import { checkChunks, checkDocuments, checkHnswHeader, checksumOf, HNSW_HEADER_BYTES, IndexFault, indexDirProblem, manifestChecksum, parseJson, parseManifest, type FileChecksum } from './verifyIndex.js';
 import { readVerifiedInBackground, type BackgroundReads } from './readInBackground.js';
 import { sameProfile, type ModelProfile } from '../embed/modelProfile.js';
 
@@ -248,7 +248,8 @@ function isSymlink(file: string): boolean {
 export function startReadingIndex(dir: string, manifest: IndexManifest): BackgroundReads {
   const f = manifest.files;
   const order = [f.documents, f.vectors, f.chunks, f.lexical, f.vocabulary, f.wordVectors, f.sentenceFrequency, f.sentenceVectors];
-  return readVerifiedInBackground(dir, order.map((name) => [name, manifest.checksums[name]!]));
+  // Of the vector index only its header: hnswlib reads the file itself once it is verified.
+  return readVerifiedInBackground(dir, order.map((name) => [name, manifest.checksums[name]!, name === f.vectors ? HNSW_HEADER_BYTES : undefined]));
 }
 
 /**
@@ -265,8 +266,8 @@ export async function readIndex(dir: string, manifest: IndexManifest, started?: 
     const read = reads.read;
     // The native library crashes the process on a damaged file: it gets only a verified one,
     // of the shape the manifest says. It loads on the thread pool while the rest is parsed.
-    const vectorsLoaded = read(f.vectors).then((bytes) => {
-      checkHnswHeader(bytes, manifest.model.dimension, manifest.counts.chunks, f.vectors);
+    const vectorsLoaded = read(f.vectors).then((header) => {
+      checkHnswHeader(header, manifest.checksums[f.vectors]!.size, manifest.model.dimension, manifest.counts.chunks, f.vectors);
       return VectorIndex.read(path.join(dir, f.vectors), manifest.model.dimension);
     });
     vectorsLoaded.catch(() => undefined); // awaited below, unless an earlier file fails first

@@ -21,12 +21,14 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const fs = require('node:fs');
 const { createHash } = require('node:crypto');
-workerData.forEach(({ file, size, sha256 }, i) => {
+workerData.forEach(({ file, size, sha256, keep }, i) => {
   try {
     const bytes = fs.readFileSync(file);
     if (bytes.byteLength !== size || createHash('sha256').update(bytes).digest('hex') !== sha256) return parentPort.postMessage({ i, mismatch: true });
-    // Small files share Node's buffer pool, which cannot be transferred: those are copied.
-    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    // Small files share Node's buffer pool, which cannot be transferred: those are copied, as is
+    // the part kept of a file whose whole is not needed.
+    const end = bytes.byteOffset + Math.min(keep ?? Infinity, bytes.byteLength);
+    const own = bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength && keep === undefined ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, end);
     parentPort.postMessage({ i, bytes: own }, [own]);
   } catch (error) {
     parentPort.postMessage({ i, code: error.code ?? String(error) });
@@ -46,22 +48,26 @@ export interface BackgroundReads {
   stop(): void;
 }
 
+/** A file to verify: its name, what the manifest recorded, and how many of its first bytes to hand over (all by default). */
+export type FileToRead = [name: string, expected: FileChecksum, keep?: number];
+
 /**
- * Starts verifying `files` (name and what the manifest recorded), in this order, off the
- * main thread. Each file is first checked to be a regular file inside `dir` of the recorded
- * size, here and at once, so a missing or swapped file fails before any reading starts.
+ * Starts verifying `files`, in this order, off the main thread. Each file is first checked to
+ * be a regular file inside `dir` of the recorded size, here and at once, so a missing or
+ * swapped file fails before any reading starts. `keep`: a file read by other means once
+ * verified (the vector index, which hnswlib reads itself) needs only its header here.
  */
-export function readVerifiedInBackground(dir: string, files: ReadonlyArray<[name: string, expected: FileChecksum]>): BackgroundReads {
+export function readVerifiedInBackground(dir: string, files: readonly FileToRead[]): BackgroundReads {
   for (const [name, expected] of files) {
     const info = statInside(dir, name);
     if (info.size !== expected.size) throw new IndexFault(`is ${info.size} bytes, it was written with ${expected.size}`, name);
   }
-  const pending = files.map(([name, expected]) => {
+  const pending = files.map(([name, expected, keep]) => {
     let outcome!: { resolve: (b: Buffer) => void; reject: (e: unknown) => void };
     const promise = new Promise<Buffer>((resolve, reject) => (outcome = { resolve, reject }));
     // A file nobody waits for any more (an earlier one failed) must not be an unhandled rejection.
     promise.catch(() => undefined);
-    return { name, expected, promise: promise as Promise<Buffer> | undefined, outcome, settled: false };
+    return { name, expected, keep, promise: promise as Promise<Buffer> | undefined, outcome, settled: false };
   });
   const deliver = (i: number, bytes: () => Buffer) => {
     const p = pending[i]!;
@@ -74,7 +80,7 @@ export function readVerifiedInBackground(dir: string, files: ReadonlyArray<[name
     }
   };
   // What the worker did not deliver is read here, the slow way, rather than not at all.
-  const readRestHere = () => pending.forEach((p, i) => deliver(i, () => readVerified(dir, p.name, p.expected)));
+  const readRestHere = () => pending.forEach((p, i) => deliver(i, () => readVerified(dir, p.name, p.expected).subarray(0, p.keep)));
 
   let worker: Worker | undefined;
   try {
@@ -82,7 +88,7 @@ export function readVerifiedInBackground(dir: string, files: ReadonlyArray<[name
       eval: true,
       // Not the parent's flags: a TypeScript loader would cost the worker its start-up for nothing.
       execArgv: [],
-      workerData: files.map(([name, expected]) => ({ file: path.join(dir, name), size: expected.size, sha256: expected.sha256 })),
+      workerData: files.map(([name, expected, keep]) => ({ file: path.join(dir, name), size: expected.size, sha256: expected.sha256, keep })),
     });
   } catch {
     readRestHere();

@@ -128,17 +128,20 @@ export function parseJson(bytes: Buffer, name: string): unknown {
   }
 }
 
+/** The header checkHnswHeader reads: all it needs of the file besides its size. */
+export const HNSW_HEADER_BYTES = 6 * 8 + 2 * 4 + 3 * 8 + 8 + 8;
+
 /**
  * Checks an hnswlib index file's header against the dimension and point count expected, so
  * that even a file that passes its checksum is handed to the native library only when it is
- * the shape the manifest says. Layout (hnswalg.h saveIndex): offsetLevel0, max_elements,
+ * the shape the manifest says. `header`: the file's first HNSW_HEADER_BYTES; `fileBytes`: its
+ * size. Layout (hnswalg.h saveIndex): offsetLevel0, max_elements,
  * cur_element_count, size_data_per_element, label_offset, offsetData (size_t each), then
  * maxlevel, enterpoint_node (int), maxM, maxM0, M (size_t), mult (double), ef_construction (size_t).
  */
-export function checkHnswHeader(bytes: Buffer, dimension: number, maxPoints: number, name: string): void {
-  const HEADER = 6 * 8 + 2 * 4 + 3 * 8 + 8 + 8;
-  if (bytes.byteLength < HEADER) throw new IndexFault('is too short to be a vector index', name);
-  const u64 = (at: number) => Number(bytes.readBigUInt64LE(at));
+export function checkHnswHeader(header: Buffer, fileBytes: number, dimension: number, maxPoints: number, name: string): void {
+  if (fileBytes < HNSW_HEADER_BYTES || header.byteLength < HNSW_HEADER_BYTES) throw new IndexFault('is too short to be a vector index', name);
+  const u64 = (at: number) => Number(header.readBigUInt64LE(at));
   const maxElements = u64(8);
   const count = u64(16);
   const perElement = u64(24);
@@ -149,7 +152,7 @@ export function checkHnswHeader(bytes: Buffer, dimension: number, maxPoints: num
   if (count > maxElements || count > maxPoints) throw new IndexFault(`holds ${count} points, the index has ${maxPoints} chunks`, name);
   if (labelOffset - offsetData !== dataBytes) throw new IndexFault(`holds vectors of ${(labelOffset - offsetData) / 4} dimensions, the model has ${dimension}`, name);
   if (perElement !== labelOffset + 8 || offsetData !== maxM0 * 4 + 4) throw new IndexFault('has an inconsistent header', name);
-  if (HEADER + count * perElement > bytes.byteLength) throw new IndexFault('is shorter than its header says', name);
+  if (HNSW_HEADER_BYTES + count * perElement > fileBytes) throw new IndexFault('is shorter than its header says', name);
 }
 
 const isInt = (v: unknown, min: number, max: number): v is number => Number.isInteger(v) && (v as number) >= min && (v as number) <= max;

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Verbatim } from '../../src/core/engine.js';
 import { foldWhitespace } from '../../src/core/answer/makePassage.js';
-import { MANIFEST_FILE, readIndex, readManifest, type IndexManifest } from '../../src/core/index/indexStore.js';
+import { MANIFEST_FILE, readIndex, readManifest, startReadingIndex, type IndexManifest } from '../../src/core/index/indexStore.js';
 import { checksumOf, manifestChecksum } from '../../src/core/index/verifyIndex.js';
 import type { Logger } from '../../src/core/types.js';
 import { seedText, tempCorpus } from './helpers.js';
@@ -166,6 +166,21 @@ describe('a damaged index is never served from', () => {
     expect(answer.answered).toBe(true);
     for (const p of answer.passages) expect(p.quote).toBe(foldWhitespace(seedText.slice(p.start, p.end)));
     await rebuilt.close();
+  });
+});
+
+describe('an index read through the worker thread (as a large one is)', () => {
+  it('loads what reading on the main thread loads, and refuses a damaged file the same way', async () => {
+    const own = copy();
+    const m = readManifest(own.indexDir)!;
+    const here = await readIndex(own.indexDir, m);
+    const there = await readIndex(own.indexDir, m, startReadingIndex(own.indexDir, m, 0));
+    expect(there.documents).toEqual(here.documents);
+    expect(there.chunks).toEqual(here.chunks);
+    expect(there.sentenceVectors).toEqual(here.sentenceVectors);
+    expect(there.vectors.search(here.sentenceVectors.subarray(0, m.model.dimension), 5)).toEqual(here.vectors.search(here.sentenceVectors.subarray(0, m.model.dimension), 5));
+    flipMiddle(path.join(own.indexDir, m.files.lexical), 1);
+    await expect(readIndex(own.indexDir, m, startReadingIndex(own.indexDir, m, 0))).rejects.toThrow(/lexical-.*checksum mismatch/);
   });
 });
 

@@ -127,6 +127,19 @@ describe('reading index files in the background', () => {
     for (const name of ['small.json', 'empty.json'] as const) expect(Buffer.compare(await reads.read(name), CONTENTS[name])).toBe(0);
   });
 
+  it('reads each file on the main thread when asked for, verified, when told not to start a worker', async () => {
+    const started = vi.fn();
+    vi.doMock('node:worker_threads', () => ({ Worker: started }));
+    const { readVerifiedInBackground } = await import('../../src/core/index/readInBackground.js');
+    const { dir, files } = folder(CONTENTS);
+    const reads = readVerifiedInBackground(dir, files, { worker: false });
+    // Changed after the call: read when asked for, so the change is seen and refused.
+    fs.writeFileSync(path.join(dir, 'small.json'), JSON.stringify({ hello: 'WORLD' }));
+    await expect(reads.read('small.json')).rejects.toThrow(/small\.json: .*checksum mismatch/);
+    expect(Buffer.compare(await reads.read('large.f32'), CONTENTS['large.f32'])).toBe(0);
+    expect(started).not.toHaveBeenCalled();
+  });
+
   it('hands each file over once', async () => {
     const { readVerifiedInBackground } = await import('../../src/core/index/readInBackground.js');
     const { dir, files } = folder(CONTENTS);

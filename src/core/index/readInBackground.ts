@@ -56,8 +56,10 @@ export type FileToRead = [name: string, expected: FileChecksum, keep?: number];
  * be a regular file inside `dir` of the recorded size, here and at once, so a missing or
  * swapped file fails before any reading starts. `keep`: a file read by other means once
  * verified (the vector index, which hnswlib reads itself) needs only its header here.
+ * `worker: false`: read each file on the main thread when asked for (a small index, for which
+ * starting a worker costs more than it saves).
  */
-export function readVerifiedInBackground(dir: string, files: readonly FileToRead[]): BackgroundReads {
+export function readVerifiedInBackground(dir: string, files: readonly FileToRead[], options: { worker?: boolean } = {}): BackgroundReads {
   for (const [name, expected] of files) {
     const info = statInside(dir, name);
     if (info.size !== expected.size) throw new IndexFault(`is ${info.size} bytes, it was written with ${expected.size}`, name);
@@ -83,15 +85,17 @@ export function readVerifiedInBackground(dir: string, files: readonly FileToRead
   const readRestHere = () => pending.forEach((p, i) => deliver(i, () => readVerified(dir, p.name, p.expected).subarray(0, p.keep)));
 
   let worker: Worker | undefined;
-  try {
-    worker = new Worker(WORKER_SOURCE, {
-      eval: true,
-      // Not the parent's flags: a TypeScript loader would cost the worker its start-up for nothing.
-      execArgv: [],
-      workerData: files.map(([name, expected, keep]) => ({ file: path.join(dir, name), size: expected.size, sha256: expected.sha256, keep })),
-    });
-  } catch {
-    readRestHere();
+  if (options.worker !== false) {
+    try {
+      worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        // Not the parent's flags: a TypeScript loader would cost the worker its start-up for nothing.
+        execArgv: [],
+        workerData: files.map(([name, expected, keep]) => ({ file: path.join(dir, name), size: expected.size, sha256: expected.sha256, keep })),
+      });
+    } catch {
+      readRestHere();
+    }
   }
   worker?.on('message', ({ i, bytes, mismatch, code }: Reply) =>
     deliver(i, () => {
@@ -106,8 +110,11 @@ export function readVerifiedInBackground(dir: string, files: readonly FileToRead
 
   return {
     read(name) {
-      const p = pending.find((f) => f.name === name);
+      const i = pending.findIndex((f) => f.name === name);
+      const p = pending[i];
       if (!p?.promise) throw new Error(`${name} was not given to readVerifiedInBackground, or was read already`);
+      // Without a worker, each file is read here when it is asked for.
+      if (!worker) deliver(i, () => readVerified(dir, p.name, p.expected).subarray(0, p.keep));
       const { promise } = p;
       p.promise = undefined;
       return promise;

@@ -108,8 +108,8 @@ export class Verbatim implements VerbatimEngine {
     const embedderOptions = { model: shared?.model ?? BUNDLED_MODEL, ...options.embedder, ...(shared ? { model: shared.model } : {}) };
     const loading = shared ? Promise.resolve(shared) : import('./embed/loadEmbedder.js').then(({ loadEmbedder }) => loadEmbedder(embedderOptions));
     loading.catch(() => undefined); // awaited below; keeps an early failure from going unhandled meanwhile
-    // The index's files are read and verified on a worker thread meanwhile too, to be used
-    // once the corpus shows the index current (loadOrBuild).
+    // A large index's files are read and verified meanwhile too, on a worker thread, to be
+    // used once the corpus shows the index current (loadOrBuild; see startReadingIndex).
     const prefetched = resolved.rebuild === 'always' ? undefined : prefetchIndex(resolved.indexDir);
     try {
       const corpus = await readCorpusFiles(resolved.corpus, logger, resolved.extractionCache);

@@ -126,6 +126,12 @@ function runChild(name: string, corpus: string, indexDir: string): PhaseResult {
 
 const STARTUP_RUNS = 5;
 
+/** The median of STARTUP_RUNS measurements, each of a fresh process. */
+function medianOfRuns(run: () => number): number {
+  const times = Array.from({ length: STARTUP_RUNS }, run);
+  return quantile(times.sort((a, b) => a - b), 0.5);
+}
+
 /** The compiled JavaScript of `npm run build`, built first when dist/ is missing or stale. */
 function ensureCompiled(): void {
   if (buildProblem()) execFileSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'build.mjs')], { stdio: 'ignore' });
@@ -146,25 +152,18 @@ function compiledColdStartMs(corpus: string, indexDir: string, question: string)
     await engine.ask(question);
     console.log(process.uptime() * 1000);
     await engine.close();`;
-  const times: number[] = [];
-  for (let i = 0; i < STARTUP_RUNS; i++) {
-    times.push(Number(execFileSync(process.execPath, ['--input-type=module', '-e', child, corpus, indexDir, question], { encoding: 'utf8' }).trim().split('\n').pop()));
-  }
-  return quantile(times.sort((a, b) => a - b), 0.5);
+  return medianOfRuns(() => Number(execFileSync(process.execPath, ['--input-type=module', '-e', child, corpus, indexDir, question], { encoding: 'utf8' }).trim().split('\n').pop()));
 }
 
 /** What `tsx` costs each command: the same answer run as TypeScript through tsx and as compiled JavaScript. */
 function compiledVersusTsx(): { tsxMs: number; compiledMs: number } {
   ensureCompiled();
-  const median = (args: string[]) => {
-    const times: number[] = [];
-    for (let i = 0; i < STARTUP_RUNS; i++) {
+  const median = (args: string[]) =>
+    medianOfRuns(() => {
       const t = performance.now();
       spawnSync(process.execPath, [...args, 'Why did Russia recognize the Taliban?'], { cwd: PROJECT_ROOT });
-      times.push(performance.now() - t);
-    }
-    return quantile(times.sort((a, b) => a - b), 0.5);
-  };
+      return performance.now() - t;
+    });
   return { tsxMs: median(['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'cli', 'ask.ts')]), compiledMs: median([path.join(PROJECT_ROOT, 'dist', 'cli', 'ask.js')]) };
 }
 

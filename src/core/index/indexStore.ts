@@ -251,7 +251,8 @@ export const BACKGROUND_READ_MIN_BYTES = 16 * 1024 * 1024;
  * (see readInBackground), in the order readIndex needs them: the vector index second, so that
  * hnswlib loads it on the thread pool while the main thread parses; the sentence vectors,
  * needing no parsing, last. Started early, this overlaps with loading the model; `stop()` it
- * when the index turns out stale.
+ * when the index turns out stale. `workerFrom`: the index size from which a worker reads (a
+ * test passes 0 to read a small index through one).
  */
 export function startReadingIndex(dir: string, manifest: IndexManifest, workerFrom = BACKGROUND_READ_MIN_BYTES): BackgroundReads {
   const f = manifest.files;
@@ -263,8 +264,8 @@ export function startReadingIndex(dir: string, manifest: IndexManifest, workerFr
 
 /**
  * Reads an index whose manifest `readManifest` accepted. Every file is checked against its
- * recorded size and checksum before it is parsed (on a worker thread, while the main thread
- * parses the files before it), and every record against what it refers to; any fault is
+ * recorded size and checksum before it is parsed (for a large index on a worker thread, while
+ * the main thread parses the files before it), and every record against what it refers to; any fault is
  * INDEX_CORRUPT naming the file. `started`: the reads startReadingIndex began for `manifest`.
  */
 export async function readIndex(dir: string, manifest: IndexManifest, started?: BackgroundReads): Promise<LoadedIndex> {

@@ -4,9 +4,9 @@
  * A large corpus's index is hundreds of megabytes (the Node.js API docs: 236 MB, most of it
  * sentence vectors). Read and hashed on the main thread, that was about 0.3 s of a 2.4 s cold
  * start during which nothing else could run. The worker checks each file's size and sha256
- * and only then hands its bytes over (transferred, not copied), in the order they are asked
- * for: the main thread parses one file while the worker verifies the next, and still never
- * parses a byte that was not verified.
+ * and only then hands its bytes over (transferred, not copied), in the order given, which is
+ * the order they are parsed in: the main thread parses one file while the worker verifies the
+ * next, and still never parses a byte that was not verified.
  *
  * The worker is a few lines of plain JavaScript, evaluated rather than loaded from a file, so
  * that it runs the same under tsx, from dist/ and inside the test runner, without a

@@ -40,19 +40,38 @@ describe('groupQuestionTokens and alignTokens', () => {
     expect(Array.from(grouped.rowsPerTerm)).toEqual([1, 1]);
   });
 
-  it('scores each term by the mean over its pieces of their best passage token', () => {
+  it('scores each term by the mean over its pieces of their best passage token', async () => {
     const grouped = groupQuestionTokens(states(['key', '##press', 'events'], axes), ['keypre', 'event'], 3);
     // The passage has "key" and "events" but nothing for "##press".
     const passage = states(['key', 'events'], axes).vectors;
-    const a = alignTokens(grouped, passage);
-    expect(a[0]).toBeCloseTo(0.5, 5);
-    expect(a[1]).toBeCloseTo(1, 5);
-    expect(Array.from(alignTokens(grouped, new Float32Array(0)))).toEqual([0, 0]);
+    const [a] = await alignTokens(grouped, [passage]);
+    expect(a![0]).toBeCloseTo(0.5, 5);
+    expect(a![1]).toBeCloseTo(1, 5);
+    expect((await alignTokens(grouped, [new Float32Array(0)])).map((x) => Array.from(x))).toEqual([[0, 0]]);
   });
 
-  it('gives 0 to a term the encoder gave no token', () => {
+  it('gives 0 to a term the encoder gave no token', async () => {
     const grouped = groupQuestionTokens(states(['events'], axes), ['keypre', 'event'], 3);
-    expect(Array.from(alignTokens(grouped, states(['events'], axes).vectors))).toEqual([0, 1]);
+    expect((await alignTokens(grouped, [states(['events'], axes).vectors])).map((x) => Array.from(x))).toEqual([[0, 1]]);
+  });
+
+  it('aligns many passages in one product as each would be aligned alone, an empty one among them', async () => {
+    const grouped = groupQuestionTokens(states(['key', '##press', 'events'], axes), ['keypre', 'event'], 3);
+    const passages = [states(['events', 'the'], axes).vectors, new Float32Array(0), states(['##press'], axes).vectors, states(['key', 'key', 'events'], axes).vectors];
+    const together = await alignTokens(grouped, passages);
+    const alone = await Promise.all(passages.map(async (p) => (await alignTokens(grouped, [p]))[0]!));
+    expect(together.map((x) => Array.from(x))).toEqual(alone.map((x) => Array.from(x)));
+    // "the" stands for "key" at 0.6 and for "##press" at 0.8: the term's mean is 0.7.
+    expect(together[0]![0]).toBeCloseTo(0.7, 5);
+    expect(together[0]![1]).toBeCloseTo(1, 5);
+    expect(Array.from(together[1]!)).toEqual([0, 0]);
+    expect(await alignTokens(grouped, [])).toEqual([]);
+  });
+
+  it('never scores a term below 0, however opposite its best token', async () => {
+    const grouped = groupQuestionTokens(states(['key'], axes), ['key'], 3);
+    const [a] = await alignTokens(grouped, [Float32Array.from([-1, 0, 0])]);
+    expect(Array.from(a!)).toEqual([0]);
   });
 });
 
@@ -94,8 +113,7 @@ describe('token states from the bundled model', () => {
       'Journalists face threats and intimidation.',
       'The recipe needs two cups of flour.',
     ]);
-    const a = alignTokens(grouped, related!.vectors);
-    const b = alignTokens(grouped, unrelated!.vectors);
+    const [a, b] = (await alignTokens(grouped, [related!.vectors, unrelated!.vectors])) as [Float32Array, Float32Array];
     expect(a[0]!).toBeGreaterThan(b[0]! + 0.1);
     expect(a[1]!).toBeGreaterThan(b[1]! + 0.1);
   });

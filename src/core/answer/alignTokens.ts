@@ -8,6 +8,7 @@
  */
 import type { TokenStates } from '../embed/loadEmbedder.js';
 import { toTerm } from '../text/terms.js';
+import { similarityMatrix } from './similarityMatrix.js';
 
 /** The question's tokens grouped by the question term they spell (index into `terms`). */
 export interface QuestionTokens {
@@ -67,21 +68,30 @@ function withoutAccents(text: string): string {
   return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
-/** For each question term, the mean over its tokens of the best cosine to any token of the passage (0 for a term with no token). */
-export function alignTokens(question: QuestionTokens, passage: Float32Array): Float32Array {
+/**
+ * For each passage, for each question term: the mean over the term's tokens of the best
+ * cosine to any token of the passage (0 for a term with no token, and at least 0). All the
+ * passages go through one matrix product (answer/similarityMatrix), not one per passage.
+ */
+export async function alignTokens(question: QuestionTokens, passages: readonly Float32Array[]): Promise<Float32Array[]> {
   const { dimension, vectors, termOf, rowsPerTerm } = question;
-  const out = new Float32Array(rowsPerTerm.length);
-  const passageRows = passage.length / dimension;
-  for (let q = 0; q < termOf.length; q++) {
-    let best = 0;
-    const qo = q * dimension;
-    for (let p = 0; p < passageRows; p++) {
-      let s = 0;
-      const po = p * dimension;
-      for (let d = 0; d < dimension; d++) s += vectors[qo + d]! * passage[po + d]!;
-      if (s > best) best = s;
-    }
-    out[termOf[q]!]! += best / rowsPerTerm[termOf[q]!]!;
+  const columns = passages.reduce((sum, p) => sum + p.length / dimension, 0);
+  const all = passages.length === 1 ? passages[0]! : new Float32Array(columns * dimension);
+  if (passages.length > 1) {
+    let at = 0;
+    for (const p of passages) (all.set(p, at), (at += p.length));
   }
-  return out;
+  const similarities = await similarityMatrix(vectors, all, dimension);
+  let from = 0;
+  return passages.map((passage) => {
+    const to = from + passage.length / dimension;
+    const out = new Float32Array(rowsPerTerm.length);
+    for (let q = 0; q < termOf.length; q++) {
+      let best = 0;
+      for (let c = q * columns + from, end = q * columns + to; c < end; c++) if (similarities[c]! > best) best = similarities[c]!;
+      out[termOf[q]!]! += best / rowsPerTerm[termOf[q]!]!;
+    }
+    from = to;
+    return out;
+  });
 }

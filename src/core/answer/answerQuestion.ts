@@ -139,15 +139,10 @@ async function alignCandidates(
   const grouped = groupQuestionTokens(questionStates, terms, state.manifest.model.dimension);
   const weights = terms.map((t) => idfOf(state, t));
   const totalWeight = weights.reduce((a, b) => a + b, 0) || 1;
-  const aligned = new Map<number, Float32Array>();
-  let best = 0;
-  for (const i of shortlist) {
-    const passage = sentenceStates.get(i);
-    if (!passage) continue;
-    const a = alignTokens(grouped, passage);
-    aligned.set(i, a);
-    best = Math.max(best, a.reduce((sum, v, j) => sum + v * weights[j]!, 0) / totalWeight);
-  }
+  const present = shortlist.filter((i) => sentenceStates.has(i));
+  const alignments = await alignTokens(grouped, present.map((i) => sentenceStates.get(i)!));
+  const aligned = new Map(present.map((i, k) => [i, alignments[k]!]));
+  const best = Math.max(0, ...alignments.map((a) => a.reduce((sum, v, j) => sum + v * weights[j]!, 0) / totalWeight));
   return { alignment: (i) => aligned.get(i), best };
 }
 

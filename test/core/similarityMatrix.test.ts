@@ -4,7 +4,8 @@
  * model's width, a wide passage side, one row, none, and rows taken from inside a larger buffer.
  */
 import { describe, expect, it } from 'vitest';
-import { similarityMatrix } from '../../src/core/answer/similarityMatrix.js';
+import onnxProto from 'onnx-proto';
+import { GEMM_MODEL_BASE64, similarityMatrix } from '../../src/core/answer/similarityMatrix.js';
 import { seededRandom } from '../../src/core/quiz/random.js';
 
 function randomMatrix(rows: number, dimension: number, random: () => number): Float32Array {
@@ -24,6 +25,27 @@ function loops(a: Float32Array, b: Float32Array, dimension: number): number[] {
 }
 
 describe('similarityMatrix', () => {
+  it('runs the graph its comment describes: one Gemm, a · bᵀ, every dimension symbolic', () => {
+    const { onnx } = onnxProto;
+    const FLOAT = onnx.TensorProto.DataType.FLOAT;
+    const matrix = (name: string, rows: string, columns: string) => ({
+      name,
+      type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: rows }, { dimParam: columns }] } } },
+    });
+    const model = onnx.ModelProto.create({
+      irVersion: 7,
+      opsetImport: [{ domain: '', version: 13 }],
+      producerName: 'verbatim',
+      graph: {
+        name: 'similarities',
+        input: [matrix('a', 'm', 'k'), matrix('b', 'n', 'k')],
+        output: [matrix('similarities', 'm', 'n')],
+        node: [{ name: 'gemm', opType: 'Gemm', input: ['a', 'b'], output: ['similarities'], attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }],
+      },
+    });
+    expect(Buffer.from(onnx.ModelProto.encode(model).finish()).toString('base64')).toBe(GEMM_MODEL_BASE64);
+  });
+
   it.each([
     [8, 900, 384],
     [1, 1, 384],

@@ -6,47 +6,48 @@
  * (V8 does not vectorise them), 0.1 ms through ONNX Runtime's Gemm on one thread (measured
  * on this project's 2-core machine). That was most of a warm answer's time.
  */
-import onnxProto from 'onnx-proto';
-import ortModule, { type InferenceSession } from 'onnxruntime-node';
-
-// onnxruntime-node is CommonJS: its API is the default export under ESM, as transformers.js reads it.
-const ort = ((ortModule as unknown as { default?: typeof ortModule }).default ?? ortModule) as typeof ortModule;
-const { onnx } = onnxProto;
+import type { InferenceSession, Tensor } from 'onnxruntime-node';
 
 /**
- * The graph: similarities[m, n] = a[m, k] · b[n, k]ᵀ (Gemm with transB), every dimension
- * symbolic, so one session serves any model's width. Built here rather than shipped as a
- * file: it is three lines of ONNX, and nothing on disk can go stale or missing.
+ * The graph, as ONNX bytes (IR 7, opset 13): one Gemm node, similarities[m, n] =
+ * a[m, k] · b[n, k]ᵀ (transB = 1), every dimension symbolic, so one session serves any
+ * model's width. Kept as bytes so that answering needs no protobuf library: building them
+ * at run time cost 30 ms of the first answer. test/core/similarityMatrix.test.ts builds the
+ * graph from this description with onnx-proto and requires these exact bytes.
  */
-function gemmModel(): Uint8Array {
-  const FLOAT = onnx.TensorProto.DataType.FLOAT;
-  const matrix = (name: string, rows: string, columns: string) => ({
-    name,
-    type: { tensorType: { elemType: FLOAT, shape: { dim: [{ dimParam: rows }, { dimParam: columns }] } } },
-  });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    producerName: 'verbatim src/core/answer/similarityMatrix.ts',
-    graph: {
-      name: 'similarities',
-      input: [matrix('a', 'm', 'k'), matrix('b', 'n', 'k')],
-      output: [matrix('similarities', 'm', 'n')],
-      node: [{ name: 'gemm', opType: 'Gemm', input: ['a', 'b'], output: ['similarities'], attribute: [{ name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
+export const GEMM_MODEL_BASE64 =
+  'CAcSCHZlcmJhdGltOo8BCi8KAWEKAWISDHNpbWlsYXJpdGllcxoEZ2VtbSIER2VtbSoNCgZ0cmFuc0IYAaABAhIMc2ltaWxhcml0aWVzWhUKAWESEAoOCAESCgoDEgFtCgMSAWtaFQoBYhIQCg4IARIKCgMSAW4KAxIBa2IgCgxzaW1pbGFyaXRpZXMSEAoOCAESCgoDEgFtCgMSAW5CBAoAEA0=';
+
+/** The part of onnxruntime-node used here. */
+interface Runtime {
+  InferenceSession: typeof InferenceSession;
+  Tensor: typeof Tensor;
 }
 
-let session: Promise<InferenceSession> | null = null;
+interface Gemm {
+  ort: Runtime;
+  session: InferenceSession;
+}
 
-/** One session per process; one thread, as the product is too small to share out. A failed start is retried at the next call. */
-function gemmSession(): Promise<InferenceSession> {
-  session ??= ort.InferenceSession.create(gemmModel(), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' }).catch((error: unknown) => {
-    session = null;
+let gemm: Promise<Gemm> | null = null;
+
+/**
+ * One session per process, on one thread: the product is too small to share out. The
+ * runtime is imported on first use, like the encoder (embed/loadEmbedder), so importing the
+ * engine does not load a native library. A failed start is retried at the next call.
+ */
+function gemmSession(): Promise<Gemm> {
+  gemm ??= (async () => {
+    const module = await import('onnxruntime-node');
+    // onnxruntime-node is CommonJS: its API is the default export under ESM, as transformers.js reads it.
+    const ort: Runtime = module.default ?? module;
+    const session = await ort.InferenceSession.create(Buffer.from(GEMM_MODEL_BASE64, 'base64'), { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    return { ort, session };
+  })().catch((error: unknown) => {
+    gemm = null;
     throw error;
   });
-  return session;
+  return gemm;
 }
 
 /**
@@ -61,7 +62,7 @@ export async function similarityMatrix(a: Float32Array, b: Float32Array, dimensi
   const m = a.length / dimension;
   const n = b.length / dimension;
   if (m === 0 || n === 0) return new Float32Array(m * n);
-  const gemm = await gemmSession();
-  const out = await gemm.run({ a: new ort.Tensor('float32', a, [m, dimension]), b: new ort.Tensor('float32', b, [n, dimension]) });
+  const { ort, session } = await gemmSession();
+  const out = await session.run({ a: new ort.Tensor('float32', a, [m, dimension]), b: new ort.Tensor('float32', b, [n, dimension]) });
   return out.similarities!.data as Float32Array;
 }

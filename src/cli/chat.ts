@@ -12,6 +12,7 @@ import { EXIT, runMain, type CliIO } from './io.js';
 import type { CorpusChoice } from './openEngine.js';
 import { engineCommand, parseCommandLine } from './command.js';
 import { formatAnswer, formatPassage } from './format.js';
+import { printable } from '../core/text/printable.js';
 import { formatQuestion, formatQuizAnswer, LETTERS } from './quiz.js';
 import type { Verbatim } from '../core/engine.js';
 import { VerbatimError } from '../core/errors.js';
@@ -58,7 +59,7 @@ export const main = engineCommand<{ corpus: CorpusChoice }>({
   },
   async run(engine, _args, io) {
     const documents = engine.documents();
-    io.stdout(`Ask about: ${documents.map((d) => d.title).join('; ')}\nType a question, /help for the commands, /quit to leave.\n`);
+    io.stdout(`Ask about: ${printable(documents.map((d) => d.title).join('; '))}\nType a question, /help for the commands, /quit to leave.\n`);
     const input = io.stdin ?? process.stdin;
     // Terminal mode (line editing, history) only on a terminal: piped input is read as plain lines.
     const terminal = Boolean((input as { isTTY?: boolean }).isTTY);
@@ -116,7 +117,7 @@ export async function handleLine(session: Session, input: string): Promise<'quit
       else await ask(session, session.last.question, session.last.shown);
       return;
     case '/sections':
-      for (const s of engine.sections()) io.stdout(`${'  '.repeat(Math.max(0, s.level - 1))}§${s.number} ${s.title}${showDocument ? ` (${s.document})` : ''}\n`);
+      for (const s of engine.sections()) io.stdout(`${'  '.repeat(Math.max(0, s.level - 1))}${printable(`§${s.number} ${s.title}${showDocument ? ` (${s.document})` : ''}`)}\n`);
       return;
     case '/summary': {
       const sentences = rest[0] === undefined ? DEFAULT_SUMMARY_SENTENCES : Number(rest[0]);

@@ -15,6 +15,7 @@ import { EXIT, runMain } from './io.js';
 import type { CorpusChoice } from './openEngine.js';
 import { documentOption, engineCommand, intOption, parseCommandLine } from './command.js';
 import { citation } from './format.js';
+import { printable } from '../core/text/printable.js';
 import type { QuizQuestion } from '../core/types.js';
 import type { Verbatim } from '../core/engine.js';
 
@@ -86,12 +87,12 @@ export function collectQuestions(engine: Pick<Verbatim, 'quiz'>, args: Pick<Quiz
 }
 
 export function formatQuestion(q: QuizQuestion, n: number): string {
-  return [`${n}. ${q.prompt}`, ...q.options.map((o, i) => `   ${LETTERS[i]}. ${o}`)].join('\n');
+  return printable([`${n}. ${q.prompt}`, ...q.options.map((o, i) => `   ${LETTERS[i]}. ${o}`)].join('\n'));
 }
 
 export function formatQuizAnswer(q: QuizQuestion, n: number | undefined, showDocument: boolean): string {
   const head = `${n === undefined ? '   Answer' : `${n}.`} ${LETTERS[q.answerIndex]}: ${q.options[q.answerIndex]}`;
-  return `${head}\n   “${q.passage.quote}”\n   — ${citation(q.passage)}${showDocument ? ` · ${q.passage.document}` : ''}`;
+  return printable(`${head}\n   “${q.passage.quote}”\n   — ${citation(q.passage)}${showDocument ? ` · ${q.passage.document}` : ''}`);
 }
 
 export const main = engineCommand<QuizArgs>({

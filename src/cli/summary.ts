@@ -13,6 +13,7 @@ import { EXIT, runMain } from './io.js';
 import type { CorpusChoice } from './openEngine.js';
 import { documentOption, engineCommand, intOption, parseCommandLine } from './command.js';
 import { formatPassage } from './format.js';
+import { printable } from '../core/text/printable.js';
 import { DEFAULT_SUMMARY_SENTENCES, MAX_SUMMARY_SENTENCES } from '../core/limits.js';
 import { NOTHING_TO_SUMMARISE } from '../core/summarise/summarise.js';
 
@@ -62,7 +63,7 @@ export const main = engineCommand<SummaryArgs>({
     const showDocument = documents.length > 1 && args.document === undefined;
     const title = args.document ? documents.find((d) => d.id === args.document)!.title : documents.map((d) => d.title).join('; ');
     const where = args.section === undefined ? '' : ` — §${args.section} ${engine.sections().find((s) => s.number === args.section && (args.document === undefined || s.documentId === args.document))!.title}`;
-    io.stdout(`Summary of “${title}”${where}\n\n`);
+    io.stdout(`${printable(`Summary of “${title}”${where}`)}\n\n`);
     if (summary.passages.length === 0) io.stdout(NOTHING_TO_SUMMARISE + '\n');
     else io.stdout(summary.passages.map((p, i) => formatPassage(p, i, { showDocument })).join('\n\n') + '\n');
     return EXIT.ok;

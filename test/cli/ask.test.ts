@@ -97,6 +97,20 @@ describe('npm run ask', () => {
     expect(answer.passages[0]).toMatchObject({ quote: 'Honey bees communicate the location of flowers with a waggle dance.', section: { number: 1, title: 'Bees' } });
   });
 
+  it("never passes a document's control characters to the terminal, and keeps them in --json", async () => {
+    const doc = path.join(tmp, 'escapes.md');
+    // ESC [31m turns a terminal red; ESC ]0; … BEL retitles its window.
+    fs.writeFileSync(doc, '# Bees \u001b]0;owned\u0007\n\nHoney bees \u001b[31mcommunicate\u001b[0m the location of flowers with a waggle dance.\n');
+    const io = capture();
+    expect(await ask(['--doc', doc, 'How do bees tell each other where flowers are?'], io)).toBe(0);
+    expect(io.out).toMatch(/communicate/);
+    // eslint-disable-next-line no-control-regex
+    expect(io.out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
+    const json = capture();
+    expect(await ask(['--json', '--doc', doc, 'How do bees tell each other where flowers are?'], json)).toBe(0);
+    expect(JSON.parse(json.out).passages[0].quote).toContain('\u001b[31mcommunicate');
+  });
+
   it('answers a batch, one JSON line per question, and keeps going past a bad one', async () => {
     const batch = path.join(tmp, 'questions.txt');
     fs.writeFileSync(batch, `Who faces censorship?\n\n${'y'.repeat(3000)}\nWhat should stakeholders prioritize?\n`);

@@ -125,6 +125,13 @@ describe('answers', () => {
     },
   );
 
+  it('reads a full stop typed without its space as the end of a sentence, not as a code name ("first.Why")', async () => {
+    const answer = await engine.ask('Who recognized the Taliban first.Why?');
+    expect(answer.reason ?? '').not.toMatch(/never mentions/);
+    expect(answer.answered).toBe(true);
+    expect(answer.passages[0]!.quote).toMatch(/first country to officially recognize/);
+  });
+
   it('refuses a question about a place the document never names, though word vectors put it next to one it does', async () => {
     // "Uzbekistan" is a close neighbour of "Afghanistan" in the word table; a name is not paraphrased.
     const answer = await engine.ask('What is the national dish of Uzbekistan?');
@@ -179,6 +186,7 @@ describe('answers', () => {
       // Names are compared as written: "clearLines" and "clearLine" share a search stem, not a name.
       expect((await small.ask('What does rl.clearLine() do?')).passages[0]!.quote).toContain('clears the current line');
       expect((await small.ask('What does rl.clearLines() do?')).answered).toBe(false);
+
     } finally {
       await small.close();
     }

@@ -129,8 +129,15 @@ function nameKnown(state: SearchState, name: string): boolean {
   return term === null || state.corpusTerms.has(term);
 }
 
+/**
+ * A full stop with no space after it, before a capitalised function word ("first.Why",
+ * "it.The"), ends a sentence typed in a hurry: no module has a member called "Why". Members
+ * that are words ("http.Agent", "fs.Stats") stay names.
+ */
+const RUN_ON_SENTENCE = /\.(?=([A-Z][a-z]*)\b)/g;
+
 function unknownCodeNames(state: SearchState, question: string): string[] {
-  const names = question.match(CODE_NAME);
+  const names = question.replace(RUN_ON_SENTENCE, (stop, next: string) => (toTerm(next) === null ? '. ' : stop)).match(CODE_NAME);
   if (!names) return [];
   const known = corpusWords(state);
   const unknown: string[] = [];

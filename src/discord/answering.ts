@@ -133,7 +133,7 @@ export async function answerInteraction(
     receivedAt: performance.now(),
     ...(followUpOf ? { followUpOf } : {}),
   };
-  const result = await withInteractionDeadline(interaction, deps.config.DEFER_AFTER_MS, options.private, answerQuestion(deps, question, options.offset, context));
+  const result = await withInteractionDeadline(interaction, deps.config.DEFER_AFTER_MS, options.private ? 'private' : 'public', answerQuestion(deps, question, options.offset, context));
   await send(interaction, result.reply, options.private);
   logQuestion(deps, question, result, context);
   if (interaction.channel?.isThread()) deps.conversations.set(interaction.channel.id, { question: foldWhitespace(question), ...(followUpOf ? { followUpOf } : {}), next: options.offset + result.reply.shown.length });

@@ -5,7 +5,15 @@
  * spent queued behind other work counts too), the bot defers ("thinking…") and edits the
  * reply when the answer arrives.
  */
-import { MessageFlags } from 'discord.js';
+import { MessageFlags, type RepliableInteraction } from 'discord.js';
+
+/**
+ * How an interaction is acknowledged when its reply is late. A defer fixes what follows, so it
+ * must match the reply to come: a private or a public "thinking…" for a new message, or
+ * (a button that edits the message it sits on) a silent deferUpdate, after which the message
+ * is edited with editReply.
+ */
+export type LateAcknowledgement = 'private' | 'public' | 'update';
 
 /**
  * Waits for `work`; if it has not settled after `waitMs`, runs `onSlow` (a defer, or a
@@ -27,16 +35,20 @@ export async function withDeadline<T>(work: Promise<T>, waitMs: number, onSlow: 
 }
 
 /**
- * `work` for an interaction within Discord's deadline: when it is slow, the reply is
- * deferred (privately when it will be private) and the answer edited in later.
+ * `work` for an interaction within Discord's deadline: when it is slow, the interaction is
+ * acknowledged as `how` says and the reply filled in later. An interaction acknowledged
+ * already (the dispatcher deferred while the server's documents loaded) is not deferred
+ * again: Discord takes one acknowledgement.
  */
-export function withInteractionDeadline<T>(
-  interaction: { createdTimestamp: number; deferReply(options: { flags?: MessageFlags.Ephemeral }): Promise<unknown> },
-  deferAfterMs: number,
-  isPrivate: boolean,
-  work: Promise<T>,
-): Promise<T> {
-  return withDeadline(work, deferDelay(interaction.createdTimestamp, deferAfterMs), () => interaction.deferReply(isPrivate ? { flags: MessageFlags.Ephemeral } : {}));
+export function withInteractionDeadline<T>(interaction: RepliableInteraction, deferAfterMs: number, how: LateAcknowledgement, work: Promise<T>): Promise<T> {
+  if (interaction.deferred || interaction.replied) return work;
+  return withDeadline(work, deferDelay(interaction.createdTimestamp, deferAfterMs), () => acknowledgeLate(interaction, how));
+}
+
+/** The defer for `how`; only a button's interaction can defer an update of its message. */
+function acknowledgeLate(interaction: RepliableInteraction, how: LateAcknowledgement): Promise<unknown> {
+  if (how === 'update' && interaction.isMessageComponent()) return interaction.deferUpdate();
+  return interaction.deferReply(how === 'private' ? { flags: MessageFlags.Ephemeral } : {});
 }
 
 /**

@@ -28,6 +28,11 @@ export function invocationSettings(invocation: Invocation, deps: BotDeps): Guild
   return settings;
 }
 
+/** Whether an answer (/ask, /summary) is private: as the member asked, else as the server chose. */
+export function answersPrivately(deps: BotDeps, guildId: string | null, asked: boolean | undefined): boolean {
+  return asked ?? guildSettings(deps, guildId).visibility === 'private';
+}
+
 export function guildSettings(deps: BotDeps, guildId: string | null): GuildSettings {
   if (!guildId || !deps.storage) return defaultsFor(deps);
   try {

@@ -164,6 +164,7 @@ function bindDocuments(args: Extract<ConfigArgs, { subcommand: 'documents' }>, c
 /** `/config show|channels|cooldown|daily-cap|visibility|moderator-role|quiz-duration|question-length|retention`, for moderators. */
 export const config = defineCommand({
   data,
+  reply: 'private',
   guards: [guildOnly, needsStorage, moderatorOnly],
   async execute(interaction, args, ctx) {
     const storage = ctx.storage!;

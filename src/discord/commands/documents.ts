@@ -53,6 +53,8 @@ export const documents = defineCommand({
       },
     ],
   },
+  // An upload's reply is public (members can open the file); the list and removals are for the moderator.
+  reply: (args) => (args.subcommand === 'add' ? 'public' : 'private'),
   guards: [guildOnly, moderatorOnly],
   async execute(interaction, args, ctx) {
     const library = libraryOf(ctx);

@@ -10,6 +10,7 @@ import { defineCommand } from './types.js';
  */
 export const forgetMe = defineCommand({
   data: { name: 'forget-me', description: 'Erase your questions, feedback and quiz scores in this server', contexts: [InteractionContextType.Guild] },
+  reply: 'private',
   guards: [guildOnly, needsStorage],
   async execute(interaction, _args, _ctx) {
     const content = [

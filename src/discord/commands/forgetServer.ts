@@ -14,6 +14,7 @@ export const forgetServer = defineCommand({
     contexts: [InteractionContextType.Guild],
     options: [{ name: 'confirm', description: 'True to erase everything; this cannot be undone', type: ApplicationCommandOptionType.Boolean, required: true }],
   },
+  reply: 'private',
   guards: [guildOnly, moderatorOnly],
   async execute(interaction, { confirm }, ctx) {
     if (!confirm) throw new UserError('not-confirmed', 'Nothing was erased. Run `/forget-server confirm:True` to erase this server’s documents, settings, question log and quiz scores.');

@@ -8,6 +8,7 @@ import { defineCommand } from './types.js';
 /** `/help`: what the bot does, its commands, and how to ask (only for the asker; moderators also see theirs). */
 export const help = defineCommand({
   data: { name: 'help', description: 'What this bot does and how to ask it' },
+  reply: 'private',
   async execute(interaction, _args, deps) {
     const documents = deps.engine.documents().map((d) => `“${escapeMarkdown(d.title)}”`);
     const qa = deps.config.QA_CHANNEL_IDS.map((id) => `<#${id}>`);

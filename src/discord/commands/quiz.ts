@@ -25,6 +25,7 @@ export const quiz = defineCommand({
     options: [{ name: 'section', description: 'Ask about this section only (start typing its title)', type: ApplicationCommandOptionType.String, autocomplete: true }],
     contexts: [InteractionContextType.Guild],
   },
+  reply: 'public',
   guards: [guildOnly, needsStorage, answerChannel],
   async execute(interaction, { section }, ctx) {
     const storage = ctx.storage!;
@@ -39,7 +40,7 @@ export const quiz = defineCommand({
 
     // A quiz of a large document can take seconds: past DEFER_AFTER_MS the reply is deferred ("thinking…").
     const making = Promise.resolve().then(() => ctx.engine.quiz({ ...(target ? { documentId: target.documentId, section: target.section } : {}), seed: randomInt(2 ** 31) }));
-    const question = await withInteractionDeadline(interaction, ctx.config.DEFER_AFTER_MS, false, making);
+    const question = await withInteractionDeadline(interaction, ctx.config.DEFER_AFTER_MS, 'public', making);
     if (!question) {
       throw new UserError('no-quiz', target ? 'I could not make a question from that section (it is too short). Try another section, or no section.' : 'I could not make a question from this document.');
     }

@@ -10,6 +10,7 @@ const line = (e: LeaderboardEntry) => `**${e.rank}.** <@${e.userId}>: ${e.correc
 /** `/quiz-scores`: the server's quiz leaderboard (members named, nobody pinged), and where the asker stands. */
 export const quizScores = defineCommand({
   data: { name: 'quiz-scores', description: "This server's quiz leaderboard", contexts: [InteractionContextType.Guild] },
+  reply: 'public',
   guards: [guildOnly, needsStorage, answerChannel],
   async execute(interaction, _args, ctx) {
     const guildId = interaction.guildId!;

@@ -54,6 +54,7 @@ export const quote = defineCommand({
       { name: 'paragraph', description: 'Only this paragraph (¶) of the section', type: ApplicationCommandOptionType.Integer, min_value: 1 },
     ],
   },
+  reply: 'public',
   async execute(interaction, { section, paragraph }, deps) {
     const target: SectionTarget = resolveSection(deps, section);
     const payload = quotePage(deps, { documentId: target.documentId, section: target.section, paragraph: paragraph ?? null }, 0);

@@ -17,11 +17,12 @@ export const reindex = defineCommand({
     description: 'Moderators: re-read the documents and rebuild the index if they changed',
     default_member_permissions: String(PermissionFlagsBits.ManageGuild),
   },
+  reply: 'private',
   guards: [moderatorOnly],
   async execute(interaction, _args, ctx) {
     const fields = { event: 'reindex', guildId: interaction.guildId, userId: interaction.user.id, owner: isBotOwner({ userId: interaction.user.id }, ctx) };
     // A rebuild takes seconds to minutes: acknowledge now, and fill in the result (within the 15 minutes an interaction lives).
-    await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    if (!interaction.deferred) await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     ctx.logger.info(fields, 'reindex requested');
     let result;
     try {

@@ -20,13 +20,14 @@ export const report = defineCommand({
       { name: 'csv', description: 'Attach every question of the period as report.csv', type: ApplicationCommandOptionType.Boolean },
     ],
   },
+  reply: 'private',
   guards: [guildOnly, needsStorage, moderatorOnly],
   async execute(interaction, { days = DEFAULT_REPORT_DAYS, csv = false }, ctx) {
     const guildId = interaction.guildId!;
     const storage = ctx.storage!;
     const built = storage.buildReport(guildId, { days });
     // Drawing the chart loads the charting libraries on first use: defer if it runs late.
-    const chart = await withInteractionDeadline(interaction, ctx.config.DEFER_AFTER_MS, true, reportChartPng(built));
+    const chart = await withInteractionDeadline(interaction, ctx.config.DEFER_AFTER_MS, 'private', reportChartPng(built));
     const files = [
       ...(chart ? [{ attachment: chart, name: CHART_FILE }] : []),
       ...(csv ? [{ attachment: Buffer.from(storage.reportCsv(guildId, { days }), 'utf8'), name: 'report.csv' }] : []),

@@ -29,6 +29,7 @@ export function contentsPage(deps: BotDeps, page: number, expectedHash?: string)
 /** `/sections`: the table of contents. */
 export const sections = defineCommand({
   data: { name: 'sections', description: 'The table of contents of the document' },
+  reply: 'public',
   guards: [answerChannel],
   async execute(interaction, _args, deps) {
     await send(interaction, contentsPage(deps, 0)!, false);

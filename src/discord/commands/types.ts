@@ -50,8 +50,16 @@ type SubcommandArgs<D> =
 /** The handler's arguments, derived from the definition: leaf options, or one union member per subcommand. */
 export type ArgsOf<D> = [SubcommandArgs<D>] extends [never] ? LeafArgs<D> : SubcommandArgs<D>;
 
+/** Whether a command's reply is seen by everyone in the channel or only by the member who ran it. */
+export type ReplyVisibility = 'private' | 'public';
+
 export interface Command<D extends CommandDefinition = CommandDefinition> {
   data: D;
+  /**
+   * Who will see the reply: the dispatcher defers this way when loading the server's
+   * documents outlasts DEFER_AFTER_MS, and a defer fixes the reply's visibility.
+   */
+  reply: ReplyVisibility | ((args: ArgsOf<D>, interaction: ChatInputCommandInteraction, ctx: BotContext) => ReplyVisibility);
   /** Preconditions, run in order by the dispatcher before `execute`. */
   guards?: readonly Guard[];
   execute(interaction: ChatInputCommandInteraction, args: ArgsOf<D>, ctx: BotContext): Promise<void>;

@@ -1,5 +1,5 @@
-import { NO_MENTIONS } from '../constants.js';
 import { buttonOwnerOnly, guildOnly, needsStorage } from '../guards/index.js';
+import { updateMessage } from '../respond.js';
 import type { ComponentHandler } from './index.js';
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
@@ -7,6 +7,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 /** /forget-me's "Erase" button: removes the member's questions, feedback and quiz answers in this server. */
 export const forgetConfirm: ComponentHandler<'forget'> = {
   kind: 'forget',
+  reply: 'update',
   guards: [guildOnly, needsStorage, buttonOwnerOnly],
   async execute(interaction, id, ctx) {
     const guildId = interaction.guildId!;
@@ -17,6 +18,6 @@ export const forgetConfirm: ComponentHandler<'forget'> = {
       `Done. I erased ${plural(removed.questions, 'question')} you asked here (with the feedback on them), ${plural(removed.feedbackGiven, 'vote')} you gave and ${plural(removed.quizAnswers, 'quiz answer')}.`,
       'Your quiz score in this server starts again from zero.',
     ].join(' ');
-    await interaction.update({ content, embeds: [], components: [], allowedMentions: NO_MENTIONS });
+    await updateMessage(interaction, { content, embeds: [], components: [] });
   },
 };

@@ -2,7 +2,7 @@
  * Button handlers, by the kind of their custom_id. Like commands, each declares its guards;
  * the dispatcher decodes the id, runs the guards, and calls `execute`.
  */
-import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import type { ButtonInteraction } from 'discord.js';
 import { contextEmbed } from '../format/context.js';
 import { answerInteraction } from '../answering.js';
 import { VerbatimError } from '../../core/errors.js';
@@ -10,15 +10,21 @@ import { contentsPage } from '../commands/sections.js';
 import { quotePage } from '../commands/quote.js';
 import { readQuestion, questionHash } from '../format/answer.js';
 import type { Guard } from '../guards/index.js';
-import { sendPrivately } from '../respond.js';
+import { send, sendPrivately, updateMessage } from '../respond.js';
+import type { LateAcknowledgement } from '../deadline.js';
 import type { BotContext } from '../types.js';
 import { shortHash, type CustomId } from './customId.js';
-import { NO_MENTIONS } from '../constants.js';
 import { forgetConfirm } from './forgetConfirm.js';
 import { quizAnswer } from './quizAnswer.js';
 
 export interface ComponentHandler<K extends CustomId['kind'] = CustomId['kind']> {
   kind: K;
+  /**
+   * How the dispatcher acknowledges the click when loading the server's documents is slow:
+   * a private "thinking…" for a private reply, or 'update' (deferUpdate) for a button that
+   * edits its own message.
+   */
+  reply: LateAcknowledgement;
   guards?: readonly Guard[];
   execute(interaction: ButtonInteraction, id: Extract<CustomId, { kind: K }>, ctx: BotContext): Promise<void>;
 }
@@ -33,6 +39,7 @@ export const EXPIRED = {
 /** "More passages": the next passages for the question on the message, privately to whoever clicked. */
 const more: ComponentHandler<'more'> = {
   kind: 'more',
+  reply: 'private',
   async execute(interaction, id, deps) {
     const question = readQuestion(interaction.message.embeds[0]);
     if (question === null || questionHash(question) !== id.questionHash) return sendPrivately(interaction, EXPIRED.answer);
@@ -43,6 +50,7 @@ const more: ComponentHandler<'more'> = {
 /** 👍 / 👎: acknowledged privately, logged, and recorded when the question was. */
 const feedback: ComponentHandler<'feedback'> = {
   kind: 'feedback',
+  reply: 'private',
   async execute(interaction, id, deps) {
     let recorded = false;
     if (deps.storage && id.questionId > 0) {
@@ -73,6 +81,7 @@ const feedback: ComponentHandler<'feedback'> = {
 /** Previous / Next on /quote: the page replaces the message's content. */
 const quoteNavigation: ComponentHandler<'quote-page'> = {
   kind: 'quote-page',
+  reply: 'update',
   async execute(interaction, id, deps) {
     const document = deps.engine.documents().find((d) => shortHash(d.id, 8) === id.documentHash);
     let payload = null;
@@ -84,22 +93,24 @@ const quoteNavigation: ComponentHandler<'quote-page'> = {
       payload = null;
     }
     if (!payload) return sendPrivately(interaction, EXPIRED.quote);
-    await interaction.update({ ...payload, allowedMentions: NO_MENTIONS });
+    await updateMessage(interaction, payload);
   },
 };
 
 const sectionsNavigation: ComponentHandler<'sections-page'> = {
   kind: 'sections-page',
+  reply: 'update',
   async execute(interaction, id, deps) {
     const payload = contentsPage(deps, id.page, id.textHash);
     if (!payload) return sendPrivately(interaction, EXPIRED.sections);
-    await interaction.update({ ...payload, allowedMentions: NO_MENTIONS });
+    await updateMessage(interaction, payload);
   },
 };
 
 /** "Show N in context": the quote's paragraph with its neighbours, privately to whoever clicked. */
 const context: ComponentHandler<'context'> = {
   kind: 'context',
+  reply: 'private',
   async execute(interaction, id, deps) {
     const document = deps.engine.documents().find((d) => shortHash(d.id, 8) === id.documentHash);
     let embed = null;
@@ -110,7 +121,7 @@ const context: ComponentHandler<'context'> = {
       if (!(error instanceof VerbatimError) || (error.code !== 'UNKNOWN_SECTION' && error.code !== 'UNKNOWN_DOCUMENT')) throw error;
     }
     if (!embed) return sendPrivately(interaction, EXPIRED.context);
-    await interaction.reply({ embeds: [embed], flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+    await send(interaction, { embeds: [embed] }, true);
   },
 };
 

@@ -11,6 +11,7 @@ import type { ComponentHandler } from './index.js';
  */
 export const quizAnswer: ComponentHandler<'quiz'> = {
   kind: 'quiz',
+  reply: 'private',
   guards: [guildOnly, needsStorage],
   async execute(interaction, id, ctx) {
     const guildId = interaction.guildId!;

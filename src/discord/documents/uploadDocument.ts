@@ -38,7 +38,8 @@ export async function uploadDocument(interaction: ChatInputCommandInteraction, c
   if (count >= ctx.config.DOCUMENTS_PER_SERVER) throw new UserError('too-many-documents', `This server has ${count} documents, the most it may have. Remove one with \`/documents remove\` first.`);
   if (source !== undefined && !/^https?:\/\/\S+$/i.test(source)) throw new UserError('bad-source', 'The source must be a web address starting with http:// or https://. Nothing was added.');
 
-  await interaction.deferReply();
+  // Deferred already when loading the server's documents was slow (the dispatcher, publicly: see `reply` in commands/documents.ts).
+  if (!interaction.deferred) await interaction.deferReply();
   const fail = async (reason: string) => {
     // The file goes too: nothing of a failed upload stays.
     await interaction.editReply({ content: `Not added: ${reason} Nothing was changed.`, attachments: [], embeds: [], allowedMentions: NO_MENTIONS });

@@ -14,6 +14,7 @@ import { sendPrivately } from '../respond.js';
 import type { BotContext } from '../types.js';
 import { invocationOf } from './invocation.js';
 import { scopedContext, type Place } from '../scopedEngine.js';
+import { withInteractionDeadline, type LateAcknowledgement } from '../deadline.js';
 
 /** Where an interaction happens; a thread's parent decides its documents. */
 export function placeOf(interaction: Interaction): Place {
@@ -33,11 +34,12 @@ export function onInteraction(context: BotContext): (interaction: Interaction) =
     const started = performance.now();
     const name = interaction.isChatInputCommand() ? interaction.commandName : interaction.customId;
     try {
-      deps = await scopedContext(context, placeOf(interaction));
       if (interaction.isChatInputCommand()) {
         const command = findCommand(interaction.commandName);
         if (!command) return await sendPrivately(interaction, 'I do not know this command any more. It will disappear once the commands are deployed again.');
         const args = readArgs(command.data, interaction);
+        const reply = typeof command.reply === 'function' ? command.reply(args, interaction, context) : command.reply;
+        deps = await scopedInTime(interaction, context, reply);
         const question = typeof (args as { question?: unknown }).question === 'string' ? (args as { question: string }).question : undefined;
         const refused = await runGuards(command.guards, invocationOf(interaction, 'command', command.data.name, question !== undefined ? { question } : {}), deps);
         if (refused) throw refused;
@@ -46,6 +48,7 @@ export function onInteraction(context: BotContext): (interaction: Interaction) =
         const id = decodeCustomId(interaction.customId);
         if (!id) return await sendPrivately(interaction, EXPIRED.answer);
         const handler = componentHandlers[id.kind] as ComponentHandler<CustomId['kind']>;
+        deps = await scopedInTime(interaction, context, handler.reply);
         const refused = await runGuards(handler.guards, invocationOf(interaction, 'component', id.kind, 'userId' in id ? { buttonOwnerId: id.userId } : {}), deps);
         if (refused) throw refused;
         await handler.execute(interaction, id as never, deps);
@@ -55,6 +58,22 @@ export function onInteraction(context: BotContext): (interaction: Interaction) =
       await reportFailure(interaction, error, deps, name);
     }
   };
+}
+
+/**
+ * The context scoped to where the interaction happens, within Discord's deadline. Scoping
+ * loads the server's document indexes, which can take seconds (the model's first use after
+ * a restart, an index let go past DOCUMENT_INDEXES_LOADED or rebuilt after a model change),
+ * and nothing may reply before it. So when it outlasts DEFER_AFTER_MS the dispatcher defers,
+ * the way the handler will reply (`reply` on each command and button: a defer fixes whether
+ * the reply is private, and a button that edits its own message needs a deferUpdate). Only
+ * this step is covered, not the whole handler: until the handler runs nothing else can
+ * acknowledge, so the defer can never race the handler's own reply. From there the handlers'
+ * reply paths (respond.ts, withInteractionDeadline) find the interaction deferred and edit.
+ * When the indexes are loaded already, scoping takes milliseconds and nothing is deferred.
+ */
+function scopedInTime(interaction: RepliableInteraction, context: BotContext, reply: LateAcknowledgement): Promise<BotContext> {
+  return withInteractionDeadline(interaction, context.config.DEFER_AFTER_MS, reply, scopedContext(context, placeOf(interaction)));
 }
 
 /** Expected failures: the message, privately. Anything else: an apology with an error id that is also in the log. */

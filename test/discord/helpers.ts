@@ -12,7 +12,7 @@ import { botSchema, parseConfig, type BotConfig } from '../../src/config.js';
 import { Verbatim } from '../../src/core/engine.js';
 import { DEFAULT_CORPUS_DIR } from '../../src/core/paths.js';
 import type { Answer, AskOptions, VerbatimEngine } from '../../src/core/types.js';
-import { REDACT_PATHS } from '../../src/logger.js';
+import { LOGGER_OPTIONS } from '../../src/logger.js';
 import { createBot, type Bot } from '../../src/discord/createBot.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import type { Scheduler } from '../../src/discord/scheduler.js';
@@ -63,7 +63,7 @@ export interface LogLine {
   [key: string]: unknown;
 }
 
-/** A pino logger like the bot's (same redaction), writing JSON lines into memory. */
+/** A pino logger like the bot's (same redaction and serializers), writing JSON lines into memory. */
 export function memoryLogger(): { logger: pino.Logger; lines: LogLine[]; text: () => string } {
   const raw: string[] = [];
   const stream = new Writable({
@@ -72,7 +72,7 @@ export function memoryLogger(): { logger: pino.Logger; lines: LogLine[]; text: (
       done();
     },
   });
-  const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, stream);
+  const logger = pino({ level: 'debug', ...LOGGER_OPTIONS }, stream);
   return {
     logger,
     get lines() {

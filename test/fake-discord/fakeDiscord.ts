@@ -76,6 +76,8 @@ export class FakeDiscord {
   readonly #world: World;
   readonly #startedAt = performance.now();
   readonly #log: (line: string) => void;
+  /** Failures a test asked for with {@link failNextRequest}, tried in order. */
+  readonly #injected: { matches: (request: { method: string; path: string; files: number }) => boolean; error: FakeAPIError }[] = [];
   #port = 0;
 
   /** Use {@link startFakeDiscord}. */
@@ -412,6 +414,14 @@ export class FakeDiscord {
     return this.#gateway.reconnect(shardId, timeoutMs);
   }
 
+  /**
+   * The next request that `matches` fails with `error` (default 403 Missing Permissions),
+   * as Discord can refuse anything at any time: for testing what the bot does with a failure.
+   */
+  failNextRequest(matches: (request: { method: string; path: string; files: number }) => boolean, error: FakeAPIError = apiErrors.missingPermissions()): void {
+    this.#injected.push({ matches, error });
+  }
+
   async close(): Promise<void> {
     const reason = new Error('FakeDiscord: closed');
     this.#interactions.closeAll(reason);
@@ -438,6 +448,8 @@ export class FakeDiscord {
       if (!matched) throw apiErrors.notFound();
       if (matched.route.auth) checkAuth(request, this.token);
       if (request.malformed) throw apiErrors.invalidJson();
+      const injected = this.#injected.findIndex((f) => f.matches({ method: request.method, path: request.path, files: request.files.length }));
+      if (injected >= 0) throw this.#injected.splice(injected, 1)[0]!.error;
       reply = await matched.route.handler(request, matched.params);
     } catch (error) {
       if (!(error instanceof FakeAPIError)) {

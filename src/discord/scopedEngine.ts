@@ -49,12 +49,24 @@ function boundDocuments(bindings: Record<string, string[]>, place: Place): strin
   return (place.channelId ? bindings[place.channelId] : undefined) ?? (place.parentId ? bindings[place.parentId] : undefined);
 }
 
+/** The message of each engine made by noDocuments. */
+const emptyReasons = new WeakMap<VerbatimEngine, string>();
+
+/**
+ * Why `engine` has nothing to answer from (no documents here, or they are still being
+ * indexed), or null for an engine with documents. For what lists rather than asks
+ * (/sections, a section option), whose empty list would otherwise say nothing.
+ */
+export function noDocumentsReason(engine: VerbatimEngine): string | null {
+  return emptyReasons.get(engine) ?? null;
+}
+
 /** An engine for a place with nothing to answer from: every use says why, politely. */
 function noDocuments(message: string): VerbatimEngine {
   const fail = (): never => {
     throw new UserError('no-documents', message);
   };
-  return {
+  const engine: VerbatimEngine = {
     ask: async () => fail(),
     sections: () => [],
     sectionText: fail,
@@ -65,6 +77,8 @@ function noDocuments(message: string): VerbatimEngine {
     corpusChanged: async () => false,
     close: async () => {},
   };
+  emptyReasons.set(engine, message);
+  return engine;
 }
 
 /**

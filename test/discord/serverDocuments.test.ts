@@ -220,6 +220,19 @@ describe('per-server isolation', () => {
     await command('config', { user: 'mod', subcommand: 'shared-corpus', options: { enabled: true } }).finalMessage();
     expect(text(await ask('Why did Russia recognize the Taliban?'))).toContain('Taliban');
   });
+
+  it('with shared documents off and none uploaded, /sections and /quote say why, privately', async () => {
+    await command('config', { guild: history(), user: 'owner', subcommand: 'shared-corpus', options: { enabled: false } }).finalMessage();
+    try {
+      for (const handle of [command('sections', { guild: history() }), command('quote', { guild: history(), options: { section: '1' } })]) {
+        const reply = await handle.finalMessage();
+        expect(reply.content).toBe('This server has no documents yet: a moderator can add one with `/documents add`.');
+        expect(isEphemeral(reply)).toBe(true);
+      }
+    } finally {
+      await command('config', { guild: history(), user: 'owner', subcommand: 'shared-corpus', options: { enabled: true } }).finalMessage();
+    }
+  });
 });
 
 describe('channel binding', () => {

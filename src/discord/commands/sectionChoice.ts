@@ -8,6 +8,7 @@ import { DISCORD_LIMITS } from '../constants.js';
 import { UserError } from '../errors.js';
 import { truncateWords } from '../format/text.js';
 import type { BotDeps } from '../types.js';
+import { noDocumentsReason } from '../scopedEngine.js';
 
 export interface SectionTarget {
   documentId: string;
@@ -50,6 +51,9 @@ export async function sectionAutocomplete(interaction: AutocompleteInteraction, 
 export function resolveSection(deps: BotDeps, input: string): SectionTarget {
   const documents = deps.engine.documents();
   const sections = deps.engine.sections();
+  // Nothing here to pick from: the reason, not "no section matches".
+  const reason = sections.length === 0 ? noDocumentsReason(deps.engine) : null;
+  if (reason) throw new UserError('no-documents', reason);
   const target = (s: SectionInfo): SectionTarget => ({ documentId: s.documentId, document: s.document, section: s.number, title: s.title });
 
   const picked = /^(\d+):(\d+)$/.exec(input.trim());

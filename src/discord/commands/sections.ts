@@ -4,6 +4,8 @@ import { contentsPages, pageButtons } from '../format/pages.js';
 import { send, type MessagePayload } from '../respond.js';
 import type { BotDeps } from '../types.js';
 import { answerChannel } from '../guards/index.js';
+import { UserError } from '../errors.js';
+import { noDocumentsReason } from '../scopedEngine.js';
 import { defineCommand } from './types.js';
 
 /** Page `page` of the table of contents, or null when that page no longer exists or the contents changed. */
@@ -32,6 +34,9 @@ export const sections = defineCommand({
   reply: 'public',
   guards: [answerChannel],
   async execute(interaction, _args, deps) {
-    await send(interaction, contentsPage(deps, 0)!, false);
+    const page = contentsPage(deps, 0);
+    // No contents at all: no documents here (or still indexing). Say so, privately, rather than send an empty message.
+    if (!page) throw new UserError('no-documents', noDocumentsReason(deps.engine) ?? 'There are no documents to list here yet.');
+    await send(interaction, page, false);
   },
 });

@@ -128,3 +128,19 @@ describe('without Message Content', () => {
     }
   });
 });
+
+describe('answer channels', () => {
+  it('a forum can be an answer channel: its posts are answered, other channels are not', async () => {
+    const saved = await run.discord.sendSlashCommand({ name: 'config', user: 'mod', subcommand: 'channels', options: { add: FORUM } }).finalMessage();
+    expect(saved.content).toBe(`Saved. I answer in <#${FORUM}>.`);
+    try {
+      const { thread } = await run.discord.createForumPost({ channelId: FORUM, title: 'What did the volcano in Washington State do?', content: '', user: 'tester' });
+      const answer = await run.discord.waitForMessage((m) => m.channel_id === thread.id, 5000);
+      expect(readQuestion(answer.embeds[0])).toBe('What did the volcano in Washington State do?');
+      const elsewhere = await run.discord.sendSlashCommand({ name: 'ask', options: { question: 'What did the volcano do?' } }).finalMessage();
+      expect(elsewhere.content).toBe(`I don't answer in this channel. Ask me in <#${FORUM}>.`);
+    } finally {
+      await run.discord.sendSlashCommand({ name: 'config', user: 'mod', subcommand: 'channels', options: { all: true } }).finalMessage();
+    }
+  });
+});

@@ -172,6 +172,13 @@ function typedOption(
   if (strict && !option.focused && value !== undefined && !valueFits(type, value)) {
     throw new Error(`FakeDiscord: option "${option.name}" of /${commandName} is ${ApplicationCommandOptionType[type]}, got ${JSON.stringify(value)}`);
   }
+  if (strict && !option.focused && type === ApplicationCommandOptionType.Channel && typeof value === 'string' && definition && 'channel_types' in definition && definition.channel_types) {
+    // Discord's picker offers only the channel types the option allows.
+    const channel = source.guild?.findChannel(value);
+    if (channel && !(definition.channel_types as readonly number[]).includes(channel.type)) {
+      throw new Error(`FakeDiscord: option "${option.name}" of /${commandName} accepts channel types ${definition.channel_types.join(', ')}; users cannot pick ${value} (type ${channel.type})`);
+    }
+  }
   if (typeof value === 'string') addResolved(type, value, source, resolved);
   return {
     name: option.name,

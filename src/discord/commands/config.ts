@@ -9,6 +9,9 @@ import { escapeMarkdown } from '../format/text.js';
 import { ownDocumentChoices } from './documents.js';
 import { defineCommand, type ArgsOf } from './types.js';
 
+/** Where the bot can answer: text and announcement channels (with their threads), and forums. */
+const ANSWER_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum] as const;
+
 const { Subcommand, Integer, Channel, Role, Boolean: Bool, String: Str } = ApplicationCommandOptionType;
 
 const data = {
@@ -24,8 +27,9 @@ const data = {
       description: 'Where the bot answers questions (default: every channel)',
       type: Subcommand,
       options: [
-        { name: 'add', description: 'Answer in this channel too', type: Channel, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] },
-        { name: 'remove', description: 'Stop answering in this channel', type: Channel, channel_types: [ChannelType.GuildText, ChannelType.GuildAnnouncement] },
+        // Forums too: a new post in an answer forum is answered in the post (events/threadCreate.ts).
+        { name: 'add', description: 'Answer in this channel (or forum) too', type: Channel, channel_types: ANSWER_CHANNEL_TYPES },
+        { name: 'remove', description: 'Stop answering in this channel (or forum)', type: Channel, channel_types: ANSWER_CHANNEL_TYPES },
         { name: 'all', description: 'Answer in every channel again', type: Bool },
       ],
     },

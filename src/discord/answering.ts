@@ -15,7 +15,7 @@ import { foldWhitespace } from './format/text.js';
 import { printable } from '../core/text/printable.js';
 import { UserError } from './errors.js';
 import { citedSections } from './format/citation.js';
-import { IN_FLIGHT_MESSAGE, memberKey } from './guards/rateLimit.js';
+import { DM_SCOPE, IN_FLIGHT_MESSAGE, memberKey } from './guards/rateLimit.js';
 import type { BotContext, BotDeps } from './types.js';
 import { withInteractionDeadline } from './deadline.js';
 import { send } from './respond.js';
@@ -75,8 +75,13 @@ export async function answerQuestion(deps: BotContext, question: string, offset:
 
 /** Storage is a record, not a dependency: a failure is logged and the answer still goes out. */
 function record(deps: BotDeps, question: string, answer: Answer, context: QuestionContext): number {
-  if (!deps.storage || !context.guildId) return 0;
+  if (!deps.storage) return 0;
   try {
+    // A direct message is not logged (no server's report would show it); only when it was asked, for its rate limit.
+    if (!context.guildId) {
+      deps.storage.recordAsk(DM_SCOPE, context.userId);
+      return 0;
+    }
     return deps.storage.recordQuestion({
       guildId: context.guildId,
       channelId: context.channelId,

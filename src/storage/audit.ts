@@ -119,6 +119,11 @@ export class AuditLog {
     return Number(result.lastInsertRowid);
   }
 
+  /** Records only that a member asked, and when: for rate limits where no question is logged (direct messages). */
+  recordAsk(scope: string, userId: string): void {
+    this.#insertAsk.run(scope, userId, this.now());
+  }
+
   /**
    * A member's 👍/👎 on an answer. One vote per member per question; voting again replaces
    * the earlier vote. Returns false when the question no longer exists.

@@ -168,6 +168,14 @@ export class Storage {
     return this.#guard(() => this.#recordQuestion.immediate(record));
   }
 
+  /**
+   * That `userId` asked in `scope` (not what), for `checkRateLimit(scope, userId)` where no
+   * question is recorded: direct messages, whose scope is not a server.
+   */
+  recordAsk(scope: string, userId: string): void {
+    this.#guard(() => this.#audit.recordAsk(scope, userId));
+  }
+
   /** One vote per member per question, the last one wins. False when the question is gone. */
   recordFeedback(questionId: number, userId: string, vote: Vote): boolean {
     return this.#guard(() => this.#audit.recordFeedback(questionId, userId, vote));

@@ -1,4 +1,4 @@
-import type { Interaction, Message } from 'discord.js';
+import type { AnyThreadChannel, GuildMember, Interaction, Message } from 'discord.js';
 import type { Invocation } from '../guards/index.js';
 
 /** The guard-facing view of an interaction. */
@@ -36,6 +36,21 @@ export function invocationOfMessage(message: Message, name: string, question: st
     userId: message.author.id,
     memberPermissions: message.member && message.inGuild() ? message.member.permissionsIn(message.channelId) : null,
     roleIds: message.member ? [...message.member.roles.cache.keys()].filter((id) => id !== message.guildId) : [],
+    question,
+  };
+}
+
+/** The guard-facing view of a new forum post; `member` is its author, when Discord gave them. */
+export function invocationOfForumPost(thread: AnyThreadChannel, member: GuildMember | null, question: string): Invocation {
+  return {
+    kind: 'message',
+    name: 'forum-post',
+    guildId: thread.guildId,
+    channelId: thread.id,
+    parentChannelId: thread.parentId,
+    userId: thread.ownerId ?? '',
+    memberPermissions: member ? member.permissionsIn(thread) : null,
+    roleIds: member ? [...member.roles.cache.keys()].filter((id) => id !== thread.guildId) : [],
     question,
   };
 }

@@ -11,6 +11,8 @@ import { failureMessage } from '../errors.js';
 import { foldWhitespace } from '../format/text.js';
 import { scopedContext } from '../scopedEngine.js';
 import { guildSettings } from '../settings.js';
+import { rateLimit, runGuards } from '../guards/index.js';
+import { invocationOfForumPost } from './invocation.js';
 import type { BotContext } from '../types.js';
 
 export function onThreadCreate(context: BotContext): (thread: AnyThreadChannel, newlyCreated: boolean) => Promise<void> {
@@ -28,6 +30,10 @@ export function onThreadCreate(context: BotContext): (thread: AnyThreadChannel, 
       const body = starter ? foldWhitespace(starter.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ' ')) : '';
       const question = foldWhitespace(`${thread.name}${body && !body.toLowerCase().startsWith(thread.name.toLowerCase()) ? ` ${body}` : ''}`).slice(0, guildSettings(context, thread.guildId).maxQuestionLength);
       const deps = await scopedContext(context, { guildId: thread.guildId, channelId: thread.id, parentId: thread.parentId });
+      // A post is a question like any other: the cooldown and daily cap apply (moderators are exempt, so their roles count).
+      const member = thread.ownerId ? await thread.guild.members.fetch(thread.ownerId).catch(() => null) : null;
+      const refused = await runGuards([rateLimit], invocationOfForumPost(thread, member, question), deps);
+      if (refused) throw refused;
       const result = await answerQuestion(deps, question, 0, source);
       await thread.send({ ...result.reply, allowedMentions: NO_MENTIONS });
       context.conversations.set(thread.id, { question, next: result.reply.shown.length });

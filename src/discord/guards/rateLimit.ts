@@ -4,7 +4,14 @@ import type { Guard } from './index.js';
 import { isModerator } from './moderatorOnly.js';
 
 /** The key of a member's in-flight question. */
-export const memberKey = (guildId: string | null, userId: string): string => `${guildId ?? 'dm'}:${userId}`;
+export const memberKey = (guildId: string | null, userId: string): string => `${guildId ?? DM_SCOPE}:${userId}`;
+
+/**
+ * Where direct messages count their rate limit: a scope of their own, with the default
+ * cooldown and cap (no server sets it), so a member capped in a server cannot go on asking
+ * in direct messages without any limit.
+ */
+export const DM_SCOPE = 'dm';
 
 export const IN_FLIGHT_MESSAGE = "I'm still answering your previous question. Ask again once it is answered.";
 
@@ -24,10 +31,10 @@ export const rateLimit: Guard = (invocation, ctx) => {
   if (ctx.questionsInFlight.has(memberKey(invocation.guildId, invocation.userId))) {
     return new UserError('question-in-flight', IN_FLIGHT_MESSAGE);
   }
-  if (!invocation.guildId || !ctx.storage || isModerator(invocation, ctx)) return null;
+  if (!ctx.storage || isModerator(invocation, ctx)) return null;
   let decision;
   try {
-    decision = ctx.storage.checkRateLimit(invocation.guildId, invocation.userId);
+    decision = ctx.storage.checkRateLimit(invocation.guildId ?? DM_SCOPE, invocation.userId);
   } catch (err) {
     // A limit that cannot be read is not a reason to refuse: answer, and say why in the log.
     ctx.logger.warn({ err, guildId: invocation.guildId }, 'could not check the rate limit; answering anyway');
@@ -37,5 +44,5 @@ export const rateLimit: Guard = (invocation, ctx) => {
   const wait = formatWait(decision.retryAfterSeconds);
   return decision.reason === 'cooldown'
     ? new UserError('cooldown', `You're asking quickly: try again in ${wait}.`)
-    : new UserError('daily-cap', `You've reached today's limit of questions in this server. Try again in ${wait} (the limit resets at 00:00 UTC).`);
+    : new UserError('daily-cap', `You've reached today's limit of questions ${invocation.guildId ? 'in this server' : 'in direct messages'}. Try again in ${wait} (the limit resets at 00:00 UTC).`);
 };

@@ -5,12 +5,16 @@ import { settingsEmbed } from '../format/settings.js';
 import { formatWait } from '../format/time.js';
 import { guildOnly, moderatorOnly, needsStorage } from '../guards/index.js';
 import { send } from '../respond.js';
-import { escapeMarkdown } from '../format/text.js';
+import { escapeMarkdown, joinWithin } from '../format/text.js';
+import { DISCORD_LIMITS } from '../constants.js';
 import { ownDocumentChoices } from './documents.js';
 import { defineCommand, type ArgsOf } from './types.js';
 
 /** Where the bot can answer: text and announcement channels (with their threads), and forums. */
 const ANSWER_CHANNEL_TYPES = [ChannelType.GuildText, ChannelType.GuildAnnouncement, ChannelType.GuildForum] as const;
+
+/** Characters a list in the "Saved." line may take: the message's limit, less room for the sentence around it. */
+const SAID_LIST_CHARS = DISCORD_LIMITS.content - 200;
 
 const { Subcommand, Integer, Channel, Role, Boolean: Bool, String: Str } = ApplicationCommandOptionType;
 
@@ -126,7 +130,7 @@ function change(args: ConfigArgs, current: GuildSettings, ownDocuments: readonly
       if (args.remove && channels.length === 0 && current.answerChannels.length > 0) {
         throw new UserError('last-answer-channel', 'That is the last answer channel; removing it would make me answer everywhere. Add another first, or use `all:True`.');
       }
-      return { patch: { answerChannels: channels }, said: `I answer in ${channels.length ? channels.map((id) => `<#${id}>`).join(', ') : 'every channel'}.` };
+      return { patch: { answerChannels: channels }, said: `I answer in ${channels.length ? joinWithin(channels.map((id) => `<#${id}>`), SAID_LIST_CHARS) : 'every channel'}.` };
     }
     case 'cooldown':
       return { patch: { cooldownSeconds: args.seconds }, said: args.seconds === 0 ? 'The cooldown is off.' : `Members wait ${formatWait(args.seconds)} between questions.` };
@@ -162,7 +166,7 @@ function bindDocuments(args: Extract<ConfigArgs, { subcommand: 'documents' }>, c
   if (!ownDocuments.includes(args.document)) throw new UserError('unknown-document', 'That is not one of this server’s documents: pick one from the list as you type (`/documents list` shows them).');
   const ids = [...new Set([...(bindings[args.channel] ?? []), args.document])];
   bindings[args.channel] = ids;
-  return { patch: { channelDocuments: bindings }, said: `<#${args.channel}> answers from ${ids.map((id) => `“${escapeMarkdown(id)}”`).join(', ')} only.` };
+  return { patch: { channelDocuments: bindings }, said: `<#${args.channel}> answers from ${joinWithin(ids.map((id) => `“${escapeMarkdown(id)}”`), SAID_LIST_CHARS)} only.` };
 }
 
 /** `/config show|channels|cooldown|daily-cap|visibility|moderator-role|quiz-duration|question-length|retention`, for moderators. */

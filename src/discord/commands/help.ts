@@ -1,5 +1,5 @@
-import { COLORS } from '../constants.js';
-import { escapeMarkdown } from '../format/text.js';
+import { COLORS, DISCORD_LIMITS } from '../constants.js';
+import { escapeMarkdown, joinWithin } from '../format/text.js';
 import { isModerator } from '../guards/index.js';
 import { invocationOf } from '../events/invocation.js';
 import { send } from '../respond.js';
@@ -10,11 +10,11 @@ export const help = defineCommand({
   data: { name: 'help', description: 'What this bot does and how to ask it' },
   reply: 'private',
   async execute(interaction, _args, deps) {
-    const documents = deps.engine.documents().map((d) => `“${escapeMarkdown(d.title)}”`);
+    const titles = deps.engine.documents().map((d) => `“${escapeMarkdown(d.title)}”`);
     const qa = deps.config.QA_CHANNEL_IDS.map((id) => `<#${id}>`);
     const moderator = isModerator(invocationOf(interaction, 'command', 'help'), deps);
-    const description = [
-      `I answer questions about ${documents.length === 1 ? documents[0] : `${documents.length} documents: ${documents.join(', ')}`} by **quoting it word for word**, with a citation (§ section, ¶ paragraph) for every quote. I never paraphrase, and when the document does not answer I say so.`,
+    const describe = (documents: string) => [
+      `I answer questions about ${titles.length === 1 ? titles[0] : `${titles.length} documents: ${documents}`} by **quoting it word for word**, with a citation (§ section, ¶ paragraph) for every quote. I never paraphrase, and when the document does not answer I say so.`,
       '',
       '**Commands**',
       '`/ask question:` ask a question (add `private:True` to see the answer alone, `document:` to ask one document)',
@@ -43,6 +43,8 @@ export const help = defineCommand({
       '**Tips**',
       'Ask one thing at a time, in the words of the document. Under each answer, **More passages** shows the next quotes, **Show in context** the paragraphs around a quote, and 👍 / 👎 tell us whether it helped. In a thread I started (or a forum post), a follow-up question is read with the thread’s first question in mind, and “more” continues.',
     ].join('\n');
+    // A corpus of a hundred documents would not fit: as many titles as the embed has room for, then "and K more".
+    const description = describe(joinWithin(titles, DISCORD_LIMITS.embedDescription - describe('').length));
     await send(interaction, { embeds: [{ color: COLORS.info, title: 'Verbatim', description }] }, true);
   },
 });

@@ -1,17 +1,17 @@
 /** A server's settings as moderators read them (/config). */
 import type { APIEmbed } from 'discord.js';
 import type { GuildSettings } from '../../storage/index.js';
-import { COLORS } from '../constants.js';
+import { COLORS, DISCORD_LIMITS } from '../constants.js';
 import { formatWait } from './time.js';
-import { escapeMarkdown, truncateWords } from './text.js';
+import { escapeMarkdown, joinWithin, truncateWords } from './text.js';
 
 export function settingsEmbed(settings: GuildSettings): APIEmbed {
-  const channels = settings.answerChannels.length ? settings.answerChannels.map((id) => `<#${id}>`).join(', ') : 'Every channel I can see';
+  const channels = settings.answerChannels.length ? joinWithin(settings.answerChannels.map((id) => `<#${id}>`), DISCORD_LIMITS.embedFieldValue) : 'Every channel I can see';
   return {
     color: COLORS.info,
     title: 'Settings of this server',
     fields: [
-      { name: 'Answer channels', value: channels.length > 1024 ? `${settings.answerChannels.length} channels` : channels },
+      { name: 'Answer channels', value: channels },
       { name: 'Moderators', value: `Members with Manage Server${settings.moderatorRoleId ? `, and the <@&${settings.moderatorRoleId}> role` : ''}`, inline: true },
       { name: 'Answers', value: settings.visibility === 'public' ? 'Public: in the channel' : 'Private: only the asker sees them', inline: true },
       { name: 'Cooldown', value: settings.cooldownSeconds === 0 ? 'Off' : `${formatWait(settings.cooldownSeconds)} between questions`, inline: true },

@@ -41,6 +41,24 @@ export function splitWords(text: string): string[] {
 }
 
 /**
+ * `items` joined with `separator`, as many as fit in `max` characters, then "and K more":
+ * for lists in replies (channels, documents) that a server can make longer than Discord
+ * allows. Items are never cut.
+ */
+export function joinWithin(items: readonly string[], max: number, separator = ', '): string {
+  const more = (left: number) => (left > 0 ? ` and ${left.toLocaleString('en')} more` : '');
+  let length = 0;
+  let fits = 0;
+  for (let n = 1; n <= items.length; n++) {
+    length += (n > 1 ? separator.length : 0) + items[n - 1]!.length;
+    if (length + more(items.length - n).length > max) break;
+    fits = n;
+  }
+  if (fits === 0 && items.length > 0) return `${items.length.toLocaleString('en')} more`;
+  return `${items.slice(0, fits).join(separator)}${more(items.length - fits)}`;
+}
+
+/**
  * Cuts `text` to at most `max` characters at a word boundary, adding `…`. Used for titles
  * and labels (one line, already escaped or plain).
  */

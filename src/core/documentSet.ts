@@ -9,8 +9,21 @@ import { VerbatimError } from './errors.js';
 import { DEFAULT_TOP, MAX_TOP } from './limits.js';
 import type { Answer, AskOptions, Passage, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 
+/** One document of a set: the id the set gives it, and the member (and id) it comes from. */
+interface Route {
+  id: string;
+  member: VerbatimEngine;
+  memberId: string;
+  title: string;
+  source?: string;
+}
+
 export class DocumentSet implements VerbatimEngine {
-  /** `members` in priority order: a document id held by two members is the first one's. */
+  /**
+   * `members` in priority order. A document id held by an earlier member too is given a
+   * suffix in the set ("notes.txt (2)"): a server's upload named like a shared document
+   * must not have its passages cited, or looked up, as the other one's.
+   */
   constructor(private readonly members: readonly VerbatimEngine[]) {
     if (members.length === 0) throw new VerbatimError('CORPUS_EMPTY', 'There are no documents to answer from.');
   }
@@ -20,7 +33,7 @@ export class DocumentSet implements VerbatimEngine {
     const top = options.top ?? DEFAULT_TOP;
     const offset = options.offset ?? 0;
     // Each member gives its best offset+top: the merged page can come from any of them.
-    const answers = await Promise.all(this.members.map((m) => m.ask(question, { ...options, top: offset + top, offset: 0 })));
+    const answers = await Promise.all(this.members.map(async (m) => this.fromMember(m, await m.ask(question, { ...options, top: offset + top, offset: 0 }))));
     const answered = answers.filter((a) => a.answered);
     if (answered.length === 0) {
       const refusal = answers[0]!;
@@ -32,27 +45,31 @@ export class DocumentSet implements VerbatimEngine {
   }
 
   documents(): Array<{ id: string; title: string; source?: string }> {
-    const seen = new Set<string>();
-    return this.members.flatMap((m) => m.documents()).filter((d) => !seen.has(d.id) && Boolean(seen.add(d.id)));
+    return this.routes().map(({ id, title, source }) => ({ id, title, ...(source !== undefined ? { source } : {}) }));
   }
 
   sections(): SectionInfo[] {
     return this.members.flatMap((m) => {
-      const mine = new Set(this.owned(m));
-      return m.sections().filter((s) => mine.has(s.documentId));
+      const ids = this.idsOf(m);
+      return m.sections().map((s) => ({ ...s, documentId: ids.get(s.documentId) ?? s.documentId }));
     });
   }
 
   textAt(documentId: string, start: number, end: number): string | undefined {
-    return this.members.find((m) => m.documents().some((d) => d.id === documentId))?.textAt?.(documentId, start, end);
+    const route = this.routes().find((r) => r.id === documentId);
+    return route?.member.textAt?.(route.memberId, start, end);
   }
 
   sectionText(documentId: string, section: number, paragraph?: number): Passage[] {
-    return this.memberFor(documentId).sectionText(documentId, section, paragraph);
+    const route = this.route(documentId);
+    return route.member.sectionText(route.memberId, section, paragraph).map((p) => ({ ...p, documentId }));
   }
 
   async summarise(options: SummaryOptions = {}): Promise<Summary> {
-    if (options.documentId !== undefined) return this.memberFor(options.documentId).summarise(options);
+    if (options.documentId !== undefined) {
+      const route = this.route(options.documentId);
+      return this.summaryFrom(route.member, await route.member.summarise({ ...options, documentId: route.memberId }));
+    }
     if (this.members.length === 1) return this.members[0]!.summarise(options);
     if (options.section !== undefined) {
       throw new VerbatimError('UNKNOWN_DOCUMENT', `Section ${options.section} of which document? Documents: ${this.documents().map((d) => d.id).join(', ')}.`);
@@ -60,21 +77,24 @@ export class DocumentSet implements VerbatimEngine {
     // Sentences shared out between the members, in member order.
     const wanted = options.sentences ?? 5;
     const each = Math.max(1, Math.ceil(wanted / this.members.length));
-    const parts = await Promise.all(this.members.map((m) => m.summarise({ ...options, sentences: each })));
+    const parts = await Promise.all(this.members.map(async (m) => this.summaryFrom(m, await m.summarise({ ...options, sentences: each }))));
     return { passages: parts.flatMap((p) => p.passages).slice(0, Math.max(wanted, this.members.length)) };
   }
 
   async quiz(options: QuizOptions = {}): Promise<QuizQuestion | undefined> {
-    if (options.documentId !== undefined) return this.memberFor(options.documentId).quiz(options);
+    if (options.documentId !== undefined) {
+      const route = this.route(options.documentId);
+      return this.questionFrom(route.member, await route.member.quiz({ ...options, documentId: route.memberId }));
+    }
     // The seed picks the member too, so the same seed still gives the same question.
     const seed = options.seed ?? 0;
     for (let i = 0; i < this.members.length; i++) {
-      const question = await this.members[(seed + i) % this.members.length]!.quiz(options);
-      if (question) return question;
+      const member = this.members[(seed + i) % this.members.length]!;
+      const question = await member.quiz(options);
+      if (question) return this.questionFrom(member, question);
     }
     return undefined;
   }
-
   async reindex(options: { force?: boolean } = {}): Promise<ReindexSummary> {
     const started = performance.now();
     const results = await Promise.all(this.members.map((m) => m.reindex(options)));
@@ -90,17 +110,54 @@ export class DocumentSet implements VerbatimEngine {
   /** The members belong to whoever made the set (a DocumentLibrary): nothing to release here. */
   async close(): Promise<void> {}
 
-  /** Document ids a member answers for (those an earlier member holds are not its). */
-  private owned(member: VerbatimEngine): string[] {
-    const index = this.members.indexOf(member);
-    const earlier = new Set(this.members.slice(0, index).flatMap((m) => m.documents().map((d) => d.id)));
-    return member.documents().map((d) => d.id).filter((id) => !earlier.has(id));
+  /**
+   * Every member's documents under the ids the set gives them: a member's own id unless an
+   * earlier member (or an earlier suffixed id) has it. Worked out on each use, from what
+   * the members hold now, so a member's reindex cannot leave a stale route behind.
+   */
+  private routes(): Route[] {
+    const taken = new Set<string>();
+    return this.members.flatMap((member) =>
+      member.documents().map((d) => {
+        let id = d.id;
+        for (let n = 2; taken.has(id); n++) id = `${d.id} (${n})`;
+        taken.add(id);
+        return { id, member, memberId: d.id, title: d.title, ...(d.source !== undefined ? { source: d.source } : {}) };
+      }),
+    );
   }
 
-  private memberFor(documentId: string): VerbatimEngine {
-    const member = this.members.find((m) => m.documents().some((d) => d.id === documentId));
-    if (!member) throw new VerbatimError('UNKNOWN_DOCUMENT', `There is no document "${documentId}". Documents: ${this.documents().map((d) => d.id).join(', ')}.`);
-    return member;
+  /** A member's document ids, mapped to the set's. */
+  private idsOf(member: VerbatimEngine): Map<string, string> {
+    return new Map(this.routes().filter((r) => r.member === member).map((r) => [r.memberId, r.id]));
+  }
+
+  private route(documentId: string): Route {
+    const route = this.routes().find((r) => r.id === documentId);
+    if (!route) throw new VerbatimError('UNKNOWN_DOCUMENT', `There is no document "${documentId}". Documents: ${this.documents().map((d) => d.id).join(', ')}.`);
+    return route;
+  }
+
+  /** A member's answer with its documents under the set's ids. */
+  private fromMember(member: VerbatimEngine, answer: Answer): Answer {
+    const ids = this.idsOf(member);
+    const id = (documentId: string) => ids.get(documentId) ?? documentId;
+    return {
+      ...answer,
+      passages: answer.passages.map((p) => ({ ...p, documentId: id(p.documentId) })),
+      ...(answer.closestSections ? { closestSections: answer.closestSections.map((c) => ({ ...c, documentId: id(c.documentId) })) } : {}),
+    };
+  }
+
+  private summaryFrom(member: VerbatimEngine, summary: Summary): Summary {
+    const ids = this.idsOf(member);
+    return { ...summary, passages: summary.passages.map((p) => ({ ...p, documentId: ids.get(p.documentId) ?? p.documentId })) };
+  }
+
+  private questionFrom(member: VerbatimEngine, question: QuizQuestion | undefined): QuizQuestion | undefined {
+    if (!question) return undefined;
+    const ids = this.idsOf(member);
+    return { ...question, passage: { ...question.passage, documentId: ids.get(question.passage.documentId) ?? question.passage.documentId } };
   }
 }
 

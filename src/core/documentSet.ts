@@ -6,7 +6,8 @@
  * document (or a channel's few) is choosing members, not building another index.
  */
 import { VerbatimError } from './errors.js';
-import { DEFAULT_TOP, MAX_TOP } from './limits.js';
+import { MAX_TOP } from './limits.js';
+import { askForPassages, pageOf } from './answer/page.js';
 import type { Answer, AskOptions, Passage, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 
 /** One document of a set: the id the set gives it, and the member (and id) it comes from. */
@@ -30,10 +31,10 @@ export class DocumentSet implements VerbatimEngine {
 
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     if (this.members.length === 1) return this.members[0]!.ask(question, options);
-    const top = options.top ?? DEFAULT_TOP;
-    const offset = options.offset ?? 0;
-    // Each member gives its best offset+top: the merged page can come from any of them.
-    const answers = await Promise.all(this.members.map(async (m) => this.fromMember(m, await m.ask(question, { ...options, top: offset + top, offset: 0 }))));
+    const { top, offset } = pageOf(options);
+    // Each member gives its best offset+top (past what one answer carries, a page at a
+    // time): the merged page can come from any of them.
+    const answers = await Promise.all(this.members.map(async (m) => this.fromMember(m, await askForPassages(m, question, offset + top))));
     const answered = answers.filter((a) => a.answered);
     if (answered.length === 0) {
       const refusal = answers[0]!;
@@ -171,9 +172,8 @@ export function onlyDocument(engine: VerbatimEngine, documentId: string): Verbat
   const mine = <T extends { documentId: string }>(items: T[]) => items.filter((i) => i.documentId === documentId);
   return {
     async ask(question, options = {}) {
-      const top = options.top ?? DEFAULT_TOP;
-      const offset = options.offset ?? 0;
-      const answer = await engine.ask(question, { ...options, top: MAX_TOP, offset: 0 });
+      const { top, offset } = pageOf(options);
+      const answer = await engine.ask(question, { top: MAX_TOP, offset: 0 });
       const passages = answer.answered ? mine(answer.passages) : [];
       if (passages.length === 0) {
         const closest = mine(answer.closestSections ?? []);

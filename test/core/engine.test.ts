@@ -15,6 +15,7 @@ import { BUNDLED_MODEL, BUNDLED_MODELS_DIR } from '../../src/core/paths.js';
 import { EMBEDDING_CACHE_FILE } from '../../src/core/embed/embeddingCache.js';
 import { DEFAULT_QUOTES } from '../../src/core/answer/chooseQuotes.js';
 import { TYPED_SENTENCES } from '../../src/core/answer/answerQuestion.js';
+import { DEFAULT_TOP, MAX_TOP } from '../../src/core/limits.js';
 
 const BUNDLED_MODEL_DIR = path.join(BUNDLED_MODELS_DIR, BUNDLED_MODEL);
 
@@ -98,6 +99,13 @@ describe('answers', () => {
     const all = await engine.ask('human rights', { top: 4 });
     expect([...first.passages, ...next.passages].map((p) => p.start)).toEqual(all.passages.map((p) => p.start));
     expect(new Set(all.passages.map((p) => p.start)).size).toBe(all.passages.length);
+  });
+
+  it('keeps to the default and the limits when top or offset is not a number', async () => {
+    const first = await engine.ask('human rights', { top: 2 });
+    expect((await engine.ask('human rights', { top: Number.NaN })).passages).toHaveLength(DEFAULT_TOP);
+    expect((await engine.ask('human rights', { top: 2, offset: Number.NaN })).passages).toEqual(first.passages);
+    expect((await engine.ask('human rights', { top: Number.POSITIVE_INFINITY })).passages.length).toBeLessThanOrEqual(MAX_TOP);
   });
 
   it.each(['What is the best recipe for chocolate cake?', 'Who won the 1998 football World Cup?', 'How do I install Python on Windows?'])(

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Verbatim } from '../../src/core/engine.js';
 import { askFollowUp } from '../../src/core/answer/followUp.js';
+import { fakeEngine } from './fakeEngine.js';
 
 let engine: Verbatim;
 let root: string;
@@ -45,4 +46,13 @@ it('refuses a follow-up that is off the document however the first question read
   }
   // A follow-up that leans on the conversation is still answered from it.
   expect((await askFollowUp(engine, 'When did it happen?', first)).answered).toBe(true);
+});
+
+it('pages through a follow-up past the most passages one answer carries', async () => {
+  // An engine with 40 passages, one answer giving at most MAX_TOP of them.
+  const many = fakeEngine('many', ['a.txt'], 40);
+  const page = await askFollowUp(many, 'What else?', 'What first?', { top: 3, offset: 18 });
+  expect(page.passages).toHaveLength(3);
+  const far = await askFollowUp(many, 'What else?', 'What first?', { top: 3, offset: 30 });
+  expect(far.passages.map((p) => p.quote)).toEqual(['many:a.txt:30', 'many:a.txt:31', 'many:a.txt:32']);
 });

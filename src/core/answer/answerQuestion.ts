@@ -4,7 +4,8 @@
  */
 import type { Answer, AskOptions, Passage } from '../types.js';
 import { VerbatimError } from '../errors.js';
-import { DEFAULT_TOP, MAX_QUESTION_CHARS, MAX_TOP } from '../limits.js';
+import { MAX_QUESTION_CHARS } from '../limits.js';
+import { pageOf } from './page.js';
 import { analyseQuestion } from '../retrieve/analyseQuestion.js';
 import { GENERAL_REFUSAL_RULE, refusalRuleFor, refusalScore, zScores } from '../retrieve/calibrate.js';
 import { idfOf, sectionOf, type SearchState } from '../retrieve/searchState.js';
@@ -59,8 +60,7 @@ export function cleanQuestion(raw: string): string {
 
 export async function answerQuestion(state: SearchState, rawQuestion: string, options: AskOptions, deps: AnswerDeps): Promise<Answer> {
   const question = cleanQuestion(rawQuestion);
-  const top = Math.max(1, Math.min(MAX_TOP, Math.floor(options.top ?? DEFAULT_TOP)));
-  const offset = Math.max(0, Math.floor(options.offset ?? 0));
+  const { top, offset } = pageOf(options);
   const calibration = state.manifest.calibration;
 
   const [queryVector, analysis] = await Promise.all([deps.embedQuery(question), analyseQuestion(state, question, deps.embedWords)]);

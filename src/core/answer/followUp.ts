@@ -8,7 +8,8 @@
  * "When did it happen?" after "Tell me about the eruption" quotes the eruption's date, not
  * another event's.
  */
-import { DEFAULT_TOP, MAX_QUESTION_CHARS } from '../limits.js';
+import { MAX_QUESTION_CHARS } from '../limits.js';
+import { askForPassages, pageOf } from './page.js';
 import type { Answer, AskOptions, Passage, VerbatimEngine } from '../types.js';
 import { terms } from '../text/terms.js';
 
@@ -31,13 +32,13 @@ const QUESTION_WORDS = new Set(['who', 'whom', 'whose', 'what', 'when', 'where',
 const CONTEXT_PASSAGES = 5;
 
 export async function askFollowUp(engine: VerbatimEngine, question: string, firstQuestion: string, options: AskOptions = {}): Promise<Answer> {
-  const top = options.top ?? DEFAULT_TOP;
-  const offset = options.offset ?? 0;
-  const wanted = { top: offset + top + CONTEXT_PASSAGES };
+  const { top, offset } = pageOf(options);
+  // More than one answer carries once the reader pages far: asked a page at a time.
+  const wanted = offset + top + CONTEXT_PASSAGES;
   const together = `${question} ${firstQuestion}`.slice(0, MAX_QUESTION_CHARS);
   const [alone, withContext, first] = await Promise.all([
-    engine.ask(question, wanted),
-    engine.ask(together, wanted),
+    askForPassages(engine, question, wanted),
+    askForPassages(engine, together, wanted),
     engine.ask(firstQuestion, { top: CONTEXT_PASSAGES }),
   ]);
   if (!alone.answered && !withContext.answered) return alone;

@@ -8,6 +8,7 @@
 import { VerbatimError } from './errors.js';
 import { MAX_TOP } from './limits.js';
 import { askForPassages, pageOf } from './answer/page.js';
+import { summaryLength } from './summarise/summarise.js';
 import type { Answer, AskOptions, Passage, QuizOptions, QuizQuestion, ReindexSummary, SectionInfo, Summary, SummaryOptions, VerbatimEngine } from './types.js';
 
 /** One document of a set: the id the set gives it, and the member (and id) it comes from. */
@@ -75,11 +76,16 @@ export class DocumentSet implements VerbatimEngine {
     if (options.section !== undefined) {
       throw new VerbatimError('UNKNOWN_DOCUMENT', `Section ${options.section} of which document? Documents: ${this.documents().map((d) => d.id).join(', ')}.`);
     }
-    // Sentences shared out between the members, in member order.
-    const wanted = options.sentences ?? 5;
-    const each = Math.max(1, Math.ceil(wanted / this.members.length));
-    const parts = await Promise.all(this.members.map(async (m) => this.summaryFrom(m, await m.summarise({ ...options, sentences: each }))));
-    return { passages: parts.flatMap((p) => p.passages).slice(0, Math.max(wanted, this.members.length)) };
+    // The sentences a summary may have, shared out between the members in member order: the
+    // first ones get one more when they do not divide evenly, and past as many members as
+    // sentences the later ones get none (the total never exceeds what one engine allows).
+    const wanted = summaryLength(options.sentences);
+    const count = this.members.length;
+    const shares = this.members.map((_, i) => Math.floor(wanted / count) + (i < wanted % count ? 1 : 0));
+    const parts = await Promise.all(
+      this.members.map(async (m, i) => (shares[i]! > 0 ? this.summaryFrom(m, await m.summarise({ ...options, sentences: shares[i]! })) : { passages: [] })),
+    );
+    return { passages: parts.flatMap((p) => p.passages).slice(0, wanted) };
   }
 
   async quiz(options: QuizOptions = {}): Promise<QuizQuestion | undefined> {

@@ -1,7 +1,7 @@
 /** Several engines answering as one: every passage is cited, and looked up, in its own document. */
 import { describe, expect, it } from 'vitest';
 import { DocumentSet } from '../../src/core/documentSet.js';
-import { DEFAULT_TOP, MAX_TOP } from '../../src/core/limits.js';
+import { DEFAULT_SUMMARY_SENTENCES, DEFAULT_TOP, MAX_SUMMARY_SENTENCES, MAX_TOP } from '../../src/core/limits.js';
 import { fakeEngine } from './fakeEngine.js';
 
 describe('DocumentSet', () => {
@@ -62,5 +62,17 @@ describe('DocumentSet', () => {
     expect((await set.ask('anything', { top: Number.POSITIVE_INFINITY })).passages).toHaveLength(MAX_TOP);
     expect((await set.ask('anything', { top: 2, offset: Number.NaN })).passages.map((p) => p.quote)).toEqual(['a:a.txt:0', 'a:a.txt:1']);
     expect((await set.ask('anything', { top: 2, offset: Number.POSITIVE_INFINITY })).passages.map((p) => p.quote)).toEqual(['a:a.txt:0', 'a:a.txt:1']);
+  });
+
+  it('keeps a summary of many documents within the most sentences one summary may have', async () => {
+    const members = Array.from({ length: 25 }, (_, i) => fakeEngine(`m${i}`, [`d${i}.txt`]));
+    const set = new DocumentSet(members);
+    expect((await set.summarise({ sentences: MAX_SUMMARY_SENTENCES })).passages).toHaveLength(MAX_SUMMARY_SENTENCES);
+    expect((await set.summarise({ sentences: 1000 })).passages).toHaveLength(MAX_SUMMARY_SENTENCES);
+    expect((await set.summarise({ sentences: 3 })).passages.map((p) => p.quote)).toEqual(['m0:d0.txt:0', 'm1:d1.txt:0', 'm2:d2.txt:0']);
+    expect((await set.summarise({ sentences: Number.NaN })).passages).toHaveLength(DEFAULT_SUMMARY_SENTENCES);
+    // Fewer members than sentences: shared out, the first members getting one more.
+    const three = new DocumentSet(members.slice(0, 3));
+    expect((await three.summarise({ sentences: 5 })).passages.map((p) => p.quote)).toEqual(['m0:d0.txt:0', 'm0:d0.txt:1', 'm1:d1.txt:0', 'm1:d1.txt:1', 'm2:d2.txt:0']);
   });
 });

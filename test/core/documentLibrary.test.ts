@@ -113,6 +113,64 @@ describe('DocumentLibrary', () => {
   });
 });
 
+describe('removing a document while it is indexed', () => {
+  /**
+   * The shared model, but indexing the volcanoes text stops at its embedding (`reached`
+   * resolves then) until `release`, and then fails (when `fail`).
+   */
+  function gatedModel(fail: boolean) {
+    let release!: () => void;
+    let arrive!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const reached = new Promise<void>((resolve) => (arrive = resolve));
+    const embedder = {
+      ...shared.embedder,
+      embed: async (texts: string[], kind: 'query' | 'passage') => {
+        if (kind === 'passage' && texts.some((t) => t.includes('magma'))) {
+          arrive();
+          await gate;
+          if (fail) throw new Error('the model failed');
+        }
+        return shared.embedder.embed(texts, kind);
+      },
+    };
+    return { embedder, reached, release };
+  }
+
+  it('keeps it removed when its indexing then succeeds, and leaves no files behind', async () => {
+    const { embedder, reached, release } = gatedModel(false);
+    const lib = library({ embedder });
+    const { document, indexed } = await lib.add('333', { name: 'rivers.md', bytes: Buffer.from(volcanoes) });
+    await reached;
+    await lib.remove('333', 'rivers.md');
+    release();
+    const error = await indexed.then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(LibraryError);
+    expect((error as LibraryError).code).toBe('UNKNOWN_DOCUMENT');
+    expect(lib.list('333')).toEqual([]);
+    expect(fs.existsSync(path.join(root, '333', document.key))).toBe(false);
+    expect(await lib.engines('333')).toEqual([]);
+    await lib.close();
+  });
+
+  it('leaves a document added since under the same name alone when the removed one’s indexing fails', async () => {
+    const { embedder, reached, release } = gatedModel(true);
+    const lib = library({ embedder });
+    const first = await lib.add('444', { name: 'rivers.md', bytes: Buffer.from(volcanoes) });
+    await reached;
+    await lib.remove('444', 'rivers.md');
+    const second = await lib.add('444', { name: 'rivers.md', bytes: Buffer.from(rivers) });
+    expect((await second.indexed).status).toBe('ready');
+    release();
+    await expect(first.indexed).rejects.toBeInstanceOf(LibraryError);
+    expect(lib.list('444').map((d) => [d.key, d.status])).toEqual([[second.document.key, 'ready']]);
+    expect(fs.readdirSync(path.join(root, '444')).sort()).toEqual([second.document.key, 'documents.json'].sort());
+    const [engine] = await lib.engines('444');
+    expect((await engine!.ask('What do rivers build at their mouths?')).passages[0]!.documentId).toBe('rivers.md');
+    await lib.close();
+  });
+});
+
 describe('memoizeQueries', () => {
   it('embeds a question once for every engine that asks, and passes passages through', async () => {
     const { memoizeQueries } = await import('../../src/core/embed/memoizeQueries.js');

@@ -81,6 +81,8 @@ interface Loaded {
 
 export class DocumentLibrary {
   private readonly loaded = new Map<string, Loaded>();
+  /** Folders of documents removed while they were built, removed once the build is done (by cache key). */
+  private readonly cleaning = new Map<string, Promise<void>>();
   private readonly logger: Logger;
   /** The shared model, embedding each question once for all the documents it is asked of; loaded on first use. */
   private embedder: Promise<Embedder> | undefined;
@@ -162,11 +164,22 @@ export class DocumentLibrary {
       key,
     };
     this.updateManifest(group, (docs) => [...docs.filter((d) => d.id !== id), document]);
+    const cacheKey = this.cacheKey(group, key);
+    // Everything below goes by `key`, never by name: the document may have been removed while
+    // it was indexed, and another of the same name added since.
+    const removed = async () => {
+      await this.cleaning.get(cacheKey);
+      return new LibraryError('UNKNOWN_DOCUMENT', `“${id}” was removed before it was ready.`);
+    };
     const indexed = this.open(group, document, onProgress).then(
-      () => this.updateManifest(group, (docs) => docs.map((d) => (d.key === key ? { ...d, status: 'ready' as const } : d))).find((d) => d.key === key) ?? { ...document, status: 'ready' as const },
+      async () => {
+        if (!this.readManifest(group).some((d) => d.key === key)) throw await removed();
+        return this.updateManifest(group, (docs) => docs.map((d) => (d.key === key ? { ...d, status: 'ready' as const } : d))).find((d) => d.key === key)!;
+      },
       async (error: unknown) => {
         this.logger.warn({ group, document: id, err: error }, 'indexing a document failed; it was not kept');
-        await this.remove(group, id).catch(() => undefined);
+        if (!this.readManifest(group).some((d) => d.key === key)) throw await removed();
+        await this.forget(group, key);
         throw new LibraryError('INDEXING_FAILED', `Indexing “${id}” failed: ${(error as Error).message}`);
       },
     );
@@ -178,18 +191,48 @@ export class DocumentLibrary {
   async remove(group: string, id: string): Promise<LibraryDocument> {
     const document = this.readManifest(group).find((d) => d.id === id);
     if (!document) throw new LibraryError('UNKNOWN_DOCUMENT', `There is no document “${id}” in this server.`);
-    this.updateManifest(group, (docs) => docs.filter((d) => d.key !== document.key));
-    await this.unload(group, document.key);
-    fs.rmSync(this.folder(group, document.key), { recursive: true, force: true });
+    await this.forget(group, document.key);
     return document;
   }
 
   /** Removes every document of a group and its folder; resolves with how many there were. */
   async removeGroup(group: string): Promise<number> {
     const documents = this.readManifest(group);
-    await Promise.all(documents.map((d) => this.unload(group, d.key)));
+    const unloaded = await Promise.all(documents.map((d) => this.unload(group, d.key)));
     fs.rmSync(this.groupDir(group), { recursive: true, force: true });
+    documents.forEach((d, i) => this.cleanWhenBuilt(group, d.key, unloaded[i]!.building));
     return documents.length;
+  }
+
+  /**
+   * Takes a document off the list, out of memory and off the disk, by its folder key (a
+   * document added since under the same name is another one, and stays).
+   */
+  private async forget(group: string, key: string): Promise<void> {
+    this.updateManifest(group, (docs) => docs.filter((d) => d.key !== key));
+    const { building } = await this.unload(group, key);
+    fs.rmSync(this.folder(group, key), { recursive: true, force: true });
+    this.cleanWhenBuilt(group, key, building);
+  }
+
+  /**
+   * A build still running when its document was removed writes its index into the folder
+   * when it finishes: the folder is removed again then (and the group's, if that left it empty).
+   */
+  private cleanWhenBuilt(group: string, key: string, building: Promise<void> | undefined): void {
+    if (!building) return;
+    const cacheKey = this.cacheKey(group, key);
+    const cleaning = building.then(() => {
+      try {
+        fs.rmSync(this.folder(group, key), { recursive: true, force: true });
+        const dir = this.groupDir(group);
+        if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) fs.rmdirSync(dir);
+      } catch (error) {
+        this.logger.warn({ group, key, err: error }, 'could not remove a removed document’s folder');
+      }
+      if (this.cleaning.get(cacheKey) === cleaning) this.cleaning.delete(cacheKey);
+    });
+    this.cleaning.set(cacheKey, cleaning);
   }
 
   /**
@@ -233,6 +276,7 @@ export class DocumentLibrary {
     const all = [...this.loaded.values()];
     this.loaded.clear();
     await Promise.all(all.map((l) => l.opening.then((e) => e.close(), () => undefined)));
+    await Promise.all(this.cleaning.values());
     // A model the library loaded itself is its to dispose of; one it was given is not.
     await (await this.own?.catch(() => undefined))?.dispose();
   }
@@ -286,12 +330,15 @@ export class DocumentLibrary {
     }
   }
 
-  /** Forgets a document's engine; one still being built is closed when it is done, not waited for. */
-  private async unload(group: string, key: string): Promise<void> {
+  /**
+   * Forgets a document's engine; one still being built is closed when it is done, not waited
+   * for: `building` settles then.
+   */
+  private async unload(group: string, key: string): Promise<{ building?: Promise<void> }> {
     const entry = this.loaded.get(this.cacheKey(group, key));
     this.loaded.delete(this.cacheKey(group, key));
     if (entry?.engine) await entry.engine.close();
-    else void entry?.opening.then((e) => e.close(), () => undefined);
+    return entry && !entry.engine ? { building: entry.opening.then((e) => e.close(), () => undefined) } : {};
   }
 
   private cacheKey(group: string, key: string): string {

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Verbatim } from '../../src/core/engine.js';
 import { DocumentSet } from '../../src/core/documentSet.js';
 import { DocumentLibrary, LibraryError } from '../../src/core/library/documentLibrary.js';
@@ -168,6 +168,45 @@ describe('removing a document while it is indexed', () => {
     const [engine] = await lib.engines('444');
     expect((await engine!.ask('What do rivers build at their mouths?')).passages[0]!.documentId).toBe('rivers.md');
     await lib.close();
+  });
+});
+
+describe('error messages', () => {
+  const logged = () => {
+    const warnings: Array<{ obj: object; msg?: string }> = [];
+    const logger = { debug: () => {}, info: () => {}, error: () => {}, warn: (obj: object, msg?: string) => void warnings.push({ obj, msg }) };
+    return { logger, warnings };
+  };
+
+  const secret = '/srv/verbatim/documents/555/abcdef/files';
+
+  it('says why a file was not kept without server paths, and logs the detail', async () => {
+    const { logger, warnings } = logged();
+    const lib = library({ logger });
+    const write = vi.spyOn(fs, 'writeFileSync').mockImplementationOnce(() => {
+      throw Object.assign(new Error(`EACCES: permission denied, open '${secret}/doc.txt'`), { code: 'EACCES' });
+    });
+    const error = await lib.add('555', { name: 'doc.txt', bytes: Buffer.from(rivers) }).catch((e: unknown) => e);
+    write.mockRestore();
+    expect(error).toBeInstanceOf(LibraryError);
+    expect((error as LibraryError).message).toBe('I cannot use “doc.txt”: its text could not be read.');
+    expect(JSON.stringify(warnings.map((w) => String((w.obj as { err?: Error }).err?.message)))).toContain(secret);
+    await lib.close();
+  });
+
+  it('says indexing failed without server paths, and logs the detail', async () => {
+    const failing = { ...shared.embedder, embed: async () => Promise.reject(new Error(`No readable document in ${secret}; skipped: doc.txt`)) };
+    const { logger: indexLogger, warnings: indexWarnings } = logged();
+    const indexing = library({ embedder: failing, logger: indexLogger });
+    const { indexed } = await indexing.add('555', { name: 'doc.txt', bytes: Buffer.from(rivers) });
+    const failed = await indexed.then(() => undefined, (e: unknown) => e);
+    expect(failed).toBeInstanceOf(LibraryError);
+    expect((failed as LibraryError).code).toBe('INDEXING_FAILED');
+    expect((failed as LibraryError).message).toMatch(/^Indexing “doc\.txt” failed/);
+    expect((failed as LibraryError).message).not.toContain('/srv/');
+    expect(indexWarnings.some((w) => String((w.obj as { err?: Error }).err?.message).includes(secret))).toBe(true);
+    expect(indexing.list('555')).toEqual([]);
+    await indexing.close();
   });
 });
 

@@ -59,7 +59,10 @@ export interface LibraryDocument {
   key: string;
 }
 
-/** Why a document was not added or removed, in words for the person who tried. */
+/**
+ * Why a document was not added or removed, in words for the person who tried: never an
+ * inner error's message, which may name server paths (those go to the log).
+ */
 export class LibraryError extends Error {
   override name = 'LibraryError';
   constructor(
@@ -149,7 +152,9 @@ export class DocumentLibrary {
     } catch (error) {
       fs.rmSync(folder, { recursive: true, force: true });
       if (error instanceof LibraryError) throw error;
-      throw new LibraryError('UNREADABLE', `I cannot use “${id}”: ${(error as Error).message}.`);
+      // An unexpected error's message names server paths: it goes to the log, not to the person.
+      this.logger.warn({ group, document: id, err: error }, 'a document could not be read; it was not kept');
+      throw new LibraryError('UNREADABLE', `I cannot use “${id}”: its text could not be read.`);
     }
 
     const document: LibraryDocument = {
@@ -180,7 +185,8 @@ export class DocumentLibrary {
         this.logger.warn({ group, document: id, err: error }, 'indexing a document failed; it was not kept');
         if (!this.readManifest(group).some((d) => d.key === key)) throw await removed();
         await this.forget(group, key);
-        throw new LibraryError('INDEXING_FAILED', `Indexing “${id}” failed: ${(error as Error).message}`);
+        // The reason (logged above) names server paths; the person learns what to do.
+        throw new LibraryError('INDEXING_FAILED', `Indexing “${id}” failed, so it was not kept. Try adding it again.`);
       },
     );
     indexed.catch(() => undefined); // the caller reports it; never an unhandled rejection

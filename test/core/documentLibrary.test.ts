@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Verbatim } from '../../src/core/engine.js';
 import { DocumentSet } from '../../src/core/documentSet.js';
-import { DocumentLibrary, LibraryError } from '../../src/core/library/documentLibrary.js';
+import { DocumentLibrary, LibraryError, MAX_NAME_BYTES, MAX_NAME_CHARS, safeFileName } from '../../src/core/library/documentLibrary.js';
 import { tempCorpus } from './helpers.js';
 import { makePdf } from './ingest/makeFiles.js';
 
@@ -207,6 +207,31 @@ describe('error messages', () => {
     expect(indexWarnings.some((w) => String((w.obj as { err?: Error }).err?.message).includes(secret))).toBe(true);
     expect(indexing.list('555')).toEqual([]);
     await indexing.close();
+  });
+});
+
+describe('document names', () => {
+  it('keeps a long name’s start and extension within 100 characters and 200 bytes, cut between characters', () => {
+    expect(safeFileName(`${'a'.repeat(150)}.md`)).toBe(`${'a'.repeat(97)}.md`);
+    for (const name of [`${'😀'.repeat(100)}a.txt`, `${'日本'.repeat(80)}.pdf`, `notes.${'x'.repeat(200)}`, '\uD800half.txt']) {
+      const id = safeFileName(name);
+      expect(id.length, name).toBeLessThanOrEqual(MAX_NAME_CHARS);
+      expect(Buffer.byteLength(id), name).toBeLessThanOrEqual(MAX_NAME_BYTES);
+      expect(id, name).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/); // no half character
+    }
+    expect(safeFileName(`${'😀'.repeat(100)}a.txt`)).toBe(`${'😀'.repeat(48)}.txt`);
+    expect(safeFileName('x.txt')).toBe('x.txt');
+  });
+
+  it('finds a document with a long emoji name by the id it was given', async () => {
+    const lib = library();
+    const { document, indexed } = await lib.add('666', { name: `${'😀'.repeat(100)}ab.md`, bytes: Buffer.from(rivers) });
+    await indexed;
+    const [engine] = await lib.engines('666', [document.id]);
+    expect(engine!.documents().map((d) => d.id)).toEqual([document.id]);
+    expect((await engine!.summarise({ documentId: document.id })).passages[0]!.quote).toContain('sediment');
+    expect(engine!.sectionText(document.id, 1)[0]!.quote).toContain('sediment');
+    await lib.close();
   });
 });
 

@@ -383,11 +383,31 @@ export class DocumentLibrary {
   }
 }
 
-/** A file name safe on every file system, that still reads as the uploaded one. */
+/**
+ * Longest document name kept, in UTF-16 code units: the name is the id people pick from
+ * Discord's autocomplete, whose values are at most 100 characters.
+ */
+export const MAX_NAME_CHARS = 100;
+/** Longest document name kept, in UTF-8 bytes: file systems allow 255, and the sidecar adds its suffix. */
+export const MAX_NAME_BYTES = 200;
+
+/**
+ * A file name safe on every file system, that still reads as the uploaded one: its start
+ * and its extension, within MAX_NAME_CHARS and MAX_NAME_BYTES, cut between characters
+ * (never inside an emoji's surrogate pair, which would leave a name that is not the file's).
+ */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  const cleaned = base.replace(/[\u0000-\u001f<>:"|?*]+/g, '_').replace(/^\.+/, '').trim().slice(-120);
-  return cleaned || 'document.txt';
+  const cleaned = base
+    .replace(/[\u0000-\u001f<>:"|?*]+/g, '_')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '_') // half a character
+    .replace(/^\.+/, '')
+    .trim();
+  const extension = /\.[A-Za-z0-9]{1,10}$/.exec(cleaned)?.[0] ?? '';
+  const stem = [...cleaned.slice(0, cleaned.length - extension.length)];
+  const fits = (text: string) => text.length <= MAX_NAME_CHARS && Buffer.byteLength(text) <= MAX_NAME_BYTES;
+  while (stem.length > 0 && !fits(stem.join('') + extension)) stem.pop();
+  return (stem.join('').trim() + extension).replace(/^\.+/, '') || 'document.txt';
 }
 
 function megabytes(bytes: number): string {

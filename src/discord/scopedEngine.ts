@@ -11,6 +11,7 @@
  */
 import { DocumentSet, onlyDocument } from '../core/documentSet.js';
 import type { VerbatimEngine } from '../core/types.js';
+import { chosenDocument } from './documentChoice.js';
 import { UserError } from './errors.js';
 import { guildSettings } from './settings.js';
 import type { BotContext, BotDeps } from './types.js';
@@ -86,13 +87,14 @@ function noDocuments(message: string): VerbatimEngine {
  * documents (its own index), or a view of one shared document.
  */
 export async function documentEngine(deps: BotDeps, guildId: string | null, id: string): Promise<VerbatimEngine> {
-  const own = guildId ? deps.library?.list(guildId).find((d) => d.id === id) : undefined;
+  const own = guildId && deps.library ? chosenDocument(deps.library.list(guildId), id) : undefined;
   if (own && guildId) {
-    const [engine] = await deps.library!.engines(guildId, [id]);
+    const [engine] = await deps.library!.engines(guildId, [own.id]);
     if (!engine) throw new UserError('document-indexing', `“${own.title}” is still being indexed; try again in a moment.`);
     return engine;
   }
   const documents = deps.engine.documents();
-  if (documents.some((d) => d.id === id)) return documents.length === 1 ? deps.engine : onlyDocument(deps.engine, id);
+  const shared = chosenDocument(documents, id);
+  if (shared) return documents.length === 1 ? deps.engine : onlyDocument(deps.engine, shared.id);
   throw new UserError('unknown-document', 'There is no such document here: pick one from the list as you type.');
 }

@@ -1,6 +1,7 @@
 import { ApplicationCommandOptionType, type AutocompleteInteraction } from 'discord.js';
 import { answerInteraction } from '../answering.js';
 import { DISCORD_LIMITS } from '../constants.js';
+import { choiceValue } from '../documentChoice.js';
 import { truncateWords } from '../format/text.js';
 import { answerChannel, questionLength, rateLimit } from '../guards/index.js';
 import { documentEngine } from '../scopedEngine.js';
@@ -17,7 +18,7 @@ async function documentChoices(interaction: AutocompleteInteraction, ctx: BotCon
       .documents()
       .filter((d) => `${d.title} ${d.id}`.toLowerCase().includes(typed))
       .slice(0, DISCORD_LIMITS.autocompleteChoices)
-      .map((d) => ({ name: truncateWords(d.title === d.id ? d.id : `${d.title} (${d.id})`, DISCORD_LIMITS.choiceName), value: d.id.slice(0, 100) })),
+      .map((d) => ({ name: truncateWords(d.title === d.id ? d.id : `${d.title} (${d.id})`, DISCORD_LIMITS.choiceName), value: choiceValue(d.id) })),
   );
 }
 

@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, ChannelType, InteractionContextType, PermissionFlagsBits } from 'discord.js';
 import { InvalidSettingsError, SETTINGS_LIMITS, type GuildSettings, type GuildSettingsPatch } from '../../storage/index.js';
+import { chosenDocument } from '../documentChoice.js';
 import { UserError } from '../errors.js';
 import { settingsEmbed } from '../format/settings.js';
 import { formatWait } from '../format/time.js';
@@ -163,8 +164,9 @@ function bindDocuments(args: Extract<ConfigArgs, { subcommand: 'documents' }>, c
     return { patch: { channelDocuments: bindings }, said: `<#${args.channel}> answers from every document again.` };
   }
   if (!args.document) return null;
-  if (!ownDocuments.includes(args.document)) throw new UserError('unknown-document', 'That is not one of this server’s documents: pick one from the list as you type (`/documents list` shows them).');
-  const ids = [...new Set([...(bindings[args.channel] ?? []), args.document])];
+  const document = chosenDocument(ownDocuments.map((id) => ({ id })), args.document)?.id;
+  if (!document) throw new UserError('unknown-document', 'That is not one of this server’s documents: pick one from the list as you type (`/documents list` shows them).');
+  const ids = [...new Set([...(bindings[args.channel] ?? []), document])];
   bindings[args.channel] = ids;
   return { patch: { channelDocuments: bindings }, said: `<#${args.channel}> answers from ${joinWithin(ids.map((id) => `“${escapeMarkdown(id)}”`), SAID_LIST_CHARS)} only.` };
 }

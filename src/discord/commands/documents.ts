@@ -1,5 +1,6 @@
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits, type AutocompleteInteraction } from 'discord.js';
 import { COLORS, DISCORD_LIMITS } from '../constants.js';
+import { choiceValue, chosenDocument } from '../documentChoice.js';
 import { libraryOf, megabytes, uploadDocument } from '../documents/uploadDocument.js';
 import { UserError } from '../errors.js';
 import { escapeMarkdown, truncateWords } from '../format/text.js';
@@ -20,7 +21,7 @@ export async function ownDocumentChoices(interaction: AutocompleteInteraction, c
     documents
       .filter((d) => `${d.title} ${d.id}`.toLowerCase().includes(typed))
       .slice(0, DISCORD_LIMITS.autocompleteChoices)
-      .map((d) => ({ name: truncateWords(`${d.title} (${d.id})${d.status === 'indexing' ? ' · indexing' : ''}`, DISCORD_LIMITS.choiceName), value: d.id.slice(0, 100) })),
+      .map((d) => ({ name: truncateWords(`${d.title} (${d.id})${d.status === 'indexing' ? ' · indexing' : ''}`, DISCORD_LIMITS.choiceName), value: choiceValue(d.id) })),
   );
 }
 
@@ -79,7 +80,7 @@ export const documents = defineCommand({
       case 'remove': {
         let removed;
         try {
-          removed = await library.remove(guildId, args.document);
+          removed = await library.remove(guildId, chosenDocument(library.list(guildId), args.document)?.id ?? args.document);
         } catch (error) {
           throw new UserError('unknown-document', `There is no document “${escapeMarkdown(args.document)}” in this server. Pick one from the list as you type.`);
         }

@@ -83,18 +83,24 @@ function noDocuments(message: string): VerbatimEngine {
 }
 
 /**
- * The engine for one document picked by name (/ask document:): one of the server's own
- * documents (its own index), or a view of one shared document.
+ * The engine for one document picked by name (/ask document:): one of the documents that
+ * answer here (`deps.engine`, already scoped to the channel), never another: a channel
+ * bound to some documents does not answer from the others because a member typed one's
+ * name. A server's own document is asked through its own index, a shared one through a
+ * view of the shared engine.
  */
 export async function documentEngine(deps: BotDeps, guildId: string | null, id: string): Promise<VerbatimEngine> {
-  const own = guildId && deps.library ? chosenDocument(deps.library.list(guildId), id) : undefined;
-  if (own && guildId) {
+  const documents = deps.engine.documents();
+  const picked = chosenDocument(documents, id);
+  const own = guildId && deps.library ? chosenDocument(deps.library.list(guildId), picked?.id ?? id) : undefined;
+  if (!picked) {
+    if (own?.status === 'indexing') throw new UserError('document-indexing', `“${own.title}” is still being indexed; try again in a moment.`);
+    throw new UserError('unknown-document', 'There is no such document here: pick one from the list as you type.');
+  }
+  if (own && guildId && own.id === picked.id) {
     const [engine] = await deps.library!.engines(guildId, [own.id]);
     if (!engine) throw new UserError('document-indexing', `“${own.title}” is still being indexed; try again in a moment.`);
     return engine;
   }
-  const documents = deps.engine.documents();
-  const shared = chosenDocument(documents, id);
-  if (shared) return documents.length === 1 ? deps.engine : onlyDocument(deps.engine, shared.id);
-  throw new UserError('unknown-document', 'There is no such document here: pick one from the list as you type.');
+  return documents.length === 1 ? deps.engine : onlyDocument(deps.engine, picked.id);
 }

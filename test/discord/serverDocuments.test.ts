@@ -246,6 +246,11 @@ describe('channel binding', () => {
     expect(text(await ask('Why does volcanic ash ground aircraft?'))).toContain('jet engines'); // elsewhere: every document
     const unknown = await command('config', { user: 'mod', subcommand: 'documents', options: { channel: READING, document: 'nope.md' } }).finalMessage();
     expect(unknown.content).toMatch(/not one of this server’s documents/);
+    // Typing another document's name does not get round the binding; a bound one can be picked.
+    const other = await ask('Why does volcanic ash ground aircraft?', { channel: 'reading', document: 'volcanoes.md' });
+    expect(text(other)).not.toContain('jet engines');
+    expect(text(other)).toMatch(/no such document here/);
+    expect(text(await ask('How do glaciers carve valleys?', { channel: 'reading', document: 'glaciers.md' }))).toContain('U-shaped valleys');
   });
 });
 

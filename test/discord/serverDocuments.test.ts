@@ -81,7 +81,7 @@ async function upload(filename: string, data: Buffer | string, { guild = geology
   await handle.firstResponse();
   for (let i = 0; i < 400; i++) {
     const current = handle.original ?? (await handle.finalMessage().catch(() => null));
-    if (current && /is ready|Not added|Only moderators|limit is|not a document|most it may/.test(current.content ?? '')) return current;
+    if (current && /is ready|Not added|Only moderators|limit is|not a document|most it may|must be a web address/.test(current.content ?? '')) return current;
     await sleep(50);
   }
   return handle.finalMessage();
@@ -125,6 +125,19 @@ describe('/documents add', () => {
     const shown = await run.discord.clickButton({ customId: contextButton(answer), message: answer }).finalMessage();
     expect(shown.embeds[0]?.description).toMatch(/^¶1 Some volcanoes explode\.\n\n¶2 (.*)\*\*Pyroclastic flows race downhill at hundreds of kilometres an hour\.(.*)\*\*(.*)\n\n¶3 Others ooze lava quietly\.$/);
     await command('documents', { user: 'mod', subcommand: 'remove', options: { document: 'eruptions.md' } }).finalMessage();
+  });
+
+  it("keeps a source as a well-formed address whose brackets cannot break the list's link, and refuses one without a host", async () => {
+    const reply = await upload('lahars.md', '# Lahars\n\nLahars are mudflows of volcanic ash and water.\n', { source: 'https://example.org/wiki/Lahar_(mudflow)' });
+    expect(reply.content).toMatch(/is ready/);
+    const list = await command('documents', { user: 'mod', subcommand: 'list' }).finalMessage();
+    expect(list.embeds[0]?.description).toContain('[source](https://example.org/wiki/Lahar_%28mudflow%29)');
+    const answer = await ask('What are lahars made of?', { document: 'lahars.md' });
+    expect(answer.embeds[0]).toMatchObject({ url: 'https://example.org/wiki/Lahar_(mudflow)' });
+    await command('documents', { user: 'mod', subcommand: 'remove', options: { document: 'lahars.md' } }).finalMessage();
+    for (const bad of ['https://', 'https://[example.org/', 'javascript:alert(1)']) {
+      expect((await upload('bad.md', '# Bad\n\nText.\n', { source: bad })).content).toMatch(/must be a web address/);
+    }
   });
 
   it('cites the page of a PDF', async () => {

@@ -1,7 +1,7 @@
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits, type AutocompleteInteraction } from 'discord.js';
 import { COLORS, DISCORD_LIMITS } from '../constants.js';
 import { choiceValue, chosenDocument } from '../documentChoice.js';
-import { libraryOf, megabytes, uploadDocument } from '../documents/uploadDocument.js';
+import { libraryOf, markdownLink, megabytes, uploadDocument } from '../documents/uploadDocument.js';
 import { UserError } from '../errors.js';
 import { escapeMarkdown, truncateWords } from '../format/text.js';
 import { discordTime } from '../format/time.js';
@@ -68,7 +68,7 @@ export const documents = defineCommand({
         const settings = guildSettings(ctx, guildId);
         const lines = list.map(
           (d, i) =>
-            `${i + 1}. **${escapeMarkdown(d.title)}** (${escapeMarkdown(d.id)}, ${megabytes(d.bytes)})${d.status === 'indexing' ? ' · indexing…' : ''} · added ${discordTime(d.addedAt)}${d.source ? ` · [source](${d.source})` : ''}`,
+            `${i + 1}. **${escapeMarkdown(d.title)}** (${escapeMarkdown(d.id)}, ${megabytes(d.bytes)})${d.status === 'indexing' ? ' · indexing…' : ''} · added ${discordTime(d.addedAt)}${d.source ? ` · ${markdownLink('source', d.source)}` : ''}`,
         );
         const description = list.length
           ? truncateWords(lines.join('\n'), 4000)

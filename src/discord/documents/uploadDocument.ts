@@ -20,6 +20,26 @@ const PROGRESS_EDIT_MS = 1500;
 /** A download slower than this is given up. */
 const DOWNLOAD_TIMEOUT_MS = 60_000;
 
+/**
+ * A document's source as every answer quoting it will link to it (the embed's `url`): an
+ * http(s) address with a host, as the URL standard writes it, or null. Discord refuses a
+ * message whose embed has a malformed url, so one bad address would break every answer.
+ */
+export function webAddress(text: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return null;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url.href : null;
+}
+
+/** `[label](url)` whose url cannot end the link early: Markdown reads a `)` in it as the end. */
+export function markdownLink(label: string, url: string): string {
+  return `[${label}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+}
+
 export function libraryOf(ctx: BotContext): DocumentLibrary {
   if (!ctx.library) throw new UserError('no-library', 'Server documents are not enabled for this bot.');
   return ctx.library;
@@ -36,7 +56,8 @@ export async function uploadDocument(interaction: ChatInputCommandInteraction, c
   if (attachment.size > maxBytes) throw new UserError('document-too-large', `${shown} is ${megabytes(attachment.size)}; the limit is ${megabytes(maxBytes)}. Nothing was added.`);
   const count = library.list(guildId).length;
   if (count >= ctx.config.DOCUMENTS_PER_SERVER) throw new UserError('too-many-documents', `This server has ${count} documents, the most it may have. Remove one with \`/documents remove\` first.`);
-  if (source !== undefined && !/^https?:\/\/\S+$/i.test(source)) throw new UserError('bad-source', 'The source must be a web address starting with http:// or https://. Nothing was added.');
+  const link = source === undefined ? undefined : webAddress(source);
+  if (link === null) throw new UserError('bad-source', 'The source must be a web address starting with http:// or https://. Nothing was added.');
 
   // Deferred already when loading the server's documents was slow (the dispatcher, publicly: see `reply` in commands/documents.ts).
   if (!interaction.deferred) await interaction.deferReply();
@@ -74,7 +95,7 @@ export async function uploadDocument(interaction: ChatInputCommandInteraction, c
 
   let added: { document: LibraryDocument; indexed: Promise<LibraryDocument> };
   try {
-    added = await library.add(guildId, { name, bytes, ...((source ?? posted) ? { source: source ?? posted } : {}), addedBy: interaction.user.id }, onProgress);
+    added = await library.add(guildId, { name, bytes, ...((link ?? posted) ? { source: link ?? posted } : {}), addedBy: interaction.user.id }, onProgress);
   } catch (error) {
     if (!(error instanceof LibraryError)) throw error;
     ctx.logger.info({ event: 'document-refused', guildId, userId: interaction.user.id, code: error.code }, 'document refused');

@@ -216,6 +216,8 @@ describe('/sections, /quote, /help', () => {
     const description = message.embeds[0]?.description ?? '';
     for (const command of ['/ask', '/sections', '/quote', '/help']) expect(description).toContain(command);
     expect(description).toMatch(/word for word/);
+    // Members are told what is kept about their questions, and for how long.
+    expect(description).toMatch(/private ones too, are kept 30 days for this server’s moderators/);
   });
 });
 

@@ -3,6 +3,7 @@ import { escapeMarkdown, joinWithin } from '../format/text.js';
 import { isModerator } from '../guards/index.js';
 import { invocationOf } from '../events/invocation.js';
 import { send } from '../respond.js';
+import { guildSettings } from '../settings.js';
 import { defineCommand } from './types.js';
 
 /** `/help`: what the bot does, its commands, and how to ask (only for the asker; moderators also see theirs). */
@@ -39,6 +40,11 @@ export const help = defineCommand({
       '**Other ways to ask**',
       `Mention me in a message: ${escapeMarkdown(`@${interaction.client.user.username}`)} what does section 2 say about aid?`,
       ...(qa.length ? [`In ${qa.join(', ')} I answer every message that reads as a question.`] : []),
+      '',
+      '**What is kept**',
+      interaction.guildId
+        ? `The questions asked here, private ones too, are kept ${guildSettings(deps, interaction.guildId).retentionDays} days for this server’s moderators (\`/report\`); \`/forget-me\` erases yours.`
+        : 'Questions asked in direct messages are not kept; only when you asked, for the rate limit.',
       '',
       '**Tips**',
       'Ask one thing at a time, in the words of the document. Under each answer, **More passages** shows the next quotes, **Show in context** the paragraphs around a quote, and 👍 / 👎 tell us whether it helped. In a thread I started (or a forum post), a follow-up question is read with the thread’s first question in mind, and “more” continues.',

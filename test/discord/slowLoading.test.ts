@@ -106,6 +106,19 @@ describe('indexes already loaded', () => {
 });
 
 describe('loading slower than the deadline', () => {
+  it('autocomplete, which cannot be deferred: no choices in time rather than none at all, then the documents once loaded', async () => {
+    slow();
+    const guildId = run.discord.guild.id;
+    const started = performance.now();
+    const late = await run.discord.sendAutocomplete({ name: 'ask', user: 'tester', guildId, options: [{ name: 'question', value: 'x' }, { name: 'document', value: 'gla', focused: true }] });
+    expect(late).toEqual([]);
+    expect(performance.now() - started).toBeLessThan(ACK_MS);
+    library().loadingMs = 0;
+    await sleep(LOADING_MS); // the first load finishes meanwhile
+    const loaded = await run.discord.sendAutocomplete({ name: 'ask', user: 'tester', guildId, options: [{ name: 'question', value: 'x' }, { name: 'document', value: 'gla', focused: true }] });
+    expect(loaded.map((c) => c.value)).toEqual(['glaciers.md']);
+  });
+
   it('/ask: a public "thinking…", then the public answer', async () => {
     slow();
     const ask = command('ask', { options: { question: 'What do glaciers carve?' } });

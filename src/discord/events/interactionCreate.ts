@@ -16,6 +16,23 @@ import { invocationOf } from './invocation.js';
 import { scopedContext, type Place } from '../scopedEngine.js';
 import { withInteractionDeadline, type LateAcknowledgement } from '../deadline.js';
 
+/**
+ * How long autocomplete waits for the server's documents to load: Discord waits 3 s for
+ * choices from the interaction's creation; the rest is left for the reply's round trip.
+ */
+export const AUTOCOMPLETE_WAIT_MS = 2000;
+
+/** `work`'s value, or null when it takes longer than `ms` (it goes on regardless). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(resolve, ms, null)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Where an interaction happens; a thread's parent decides its documents. */
 export function placeOf(interaction: Interaction): Place {
   const channel = interaction.channel;
@@ -26,9 +43,13 @@ export function onInteraction(context: BotContext): (interaction: Interaction) =
   return async (interaction) => {
     let deps = context;
     if (interaction.isAutocomplete()) {
-      // Choices come from the documents of this server and channel only.
-      deps = await scopedContext(context, placeOf(interaction)).catch(() => context);
-      return autocomplete(interaction, deps);
+      // Choices come from the documents of this server and channel only. Choices cannot be
+      // deferred: when loading the documents outlasts AUTOCOMPLETE_WAIT_MS, none are offered
+      // this time (Discord shows none rather than an error) and the load goes on, so the
+      // next keystroke finds them.
+      const scoped = await within(scopedContext(context, placeOf(interaction)).catch(() => context), AUTOCOMPLETE_WAIT_MS);
+      if (!scoped) return void (await interaction.respond([]).catch(() => undefined));
+      return autocomplete(interaction, scoped);
     }
     if (!interaction.isChatInputCommand() && !interaction.isButton()) return;
     const started = performance.now();

@@ -7,13 +7,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PermissionFlagsBits } from 'discord.js';
 import type { Verbatim } from '../../src/core/engine.js';
 import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import { choiceValue, chosenDocument } from '../../src/discord/documentChoice.js';
 import type { VisibleMessage } from '../fake-discord/index.js';
-import { openTestEngine, startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll, openTestEngine, startBot, type RunningBot } from './helpers.js';
 
 const READING = '1300000000000000002';
 const world = {
@@ -53,11 +53,7 @@ beforeAll(async () => {
     },
   });
 }, 60_000);
-afterAll(async () => {
-  await run?.stop();
-  await engine?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+cleanUpAfterAll(() => ({ run, engine }), dataDir);
 
 function command(name: string, { user = 'mod', channel = 'general', options, subcommand }: { user?: string; channel?: string; options?: Record<string, string | number | boolean>; subcommand?: string }) {
   const guild = run.discord.guilds[0]!;

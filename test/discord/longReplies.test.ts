@@ -7,11 +7,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Verbatim } from '../../src/core/engine.js';
 import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import { joinWithin } from '../../src/discord/format/text.js';
-import { openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll, openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
 
 const world = { guilds: [{ channels: [{ name: 'general' }, { name: 'extra' }], members: [{ user: { username: 'owner' } }, { user: { username: 'tester' } }] }] };
 
@@ -25,11 +25,7 @@ beforeAll(async () => {
   const library = () => new DocumentLibrary({ root: path.join(dataDir, 'documents'), embedder: engine.embedder, maxFileBytes: 64 * 1024, maxDocumentsPerGroup: 5, maxLoaded: 50 });
   run = await startBot({ engine, dataDir, library, fake: world });
 });
-afterAll(async () => {
-  await run?.stop();
-  await engine?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+cleanUpAfterAll(() => ({ run, engine }), dataDir);
 afterEach(() => {
   expect(run.discord.failed).toEqual([]);
 });

@@ -5,11 +5,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelType, PermissionFlagsBits, REST } from 'discord.js';
 import { Verbatim } from '../../src/core/engine.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
-import { startBot, TOKEN, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll, startBot, TOKEN, type RunningBot } from './helpers.js';
 
 const FORUM = '1400000000000000001';
 const world = {
@@ -35,11 +35,7 @@ beforeAll(async () => {
   // Direct messages see the global commands.
   await deployCommands({ rest: new REST({ api: run.discord.apiUrl, retries: 0, timeout: 2000 }).setToken(TOKEN) });
 });
-afterAll(async () => {
-  await run?.stop();
-  await engine?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+cleanUpAfterAll(() => ({ run, engine }), root);
 afterEach(() => {
   expect(run.discord.unhandled).toEqual([]);
 });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MessageFlags, PermissionFlagsBits, type APIButtonComponent } from 'discord.js';
 import { REST } from 'discord.js';
 import type { Verbatim } from '../../src/core/engine.js';
@@ -15,7 +15,7 @@ import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import type { InteractionHandle, VisibleMessage } from '../fake-discord/index.js';
 import { makePdf } from '../core/ingest/makeFiles.js';
-import { openTestEngine, sleep, startBot, TOKEN, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll, openTestEngine, sleep, startBot, TOKEN, type RunningBot } from './helpers.js';
 
 const READING = '1300000000000000001';
 const world = {
@@ -55,11 +55,7 @@ beforeAll(async () => {
   // Questions come quickly here; the cooldown has its own tests.
   for (const guild of [geology(), history()]) await command('config', { guild, user: 'owner', subcommand: 'cooldown', options: { seconds: 0 } }).finalMessage();
 }, 30_000);
-afterAll(async () => {
-  await run?.stop();
-  await engine?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+cleanUpAfterAll(() => ({ run, engine }), dataDir);
 afterEach(() => {
   expect(run.discord.unhandled).toEqual([]);
   expect(run.discord.gatewayProblems).toEqual([]);

@@ -10,12 +10,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InteractionResponseType, MessageFlags, PermissionFlagsBits, type APIButtonComponent } from 'discord.js';
 import type { Verbatim } from '../../src/core/engine.js';
 import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import type { InteractionHandle, VisibleMessage } from '../fake-discord/index.js';
-import { openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll, openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
 
 const ACK_MS = 3000;
 const LOADING_MS = 3200;
@@ -55,11 +55,7 @@ beforeAll(async () => {
   const paragraphs = Array.from({ length: 40 }, (_, i) => `River ${i + 1} floods its plain every spring, leaving silt that farmers of village ${i + 1} have tilled for centuries.`);
   expect((await upload('rivers.md', `# Rivers\n\n${paragraphs.join('\n\n')}\n`)).content).toMatch(/is ready/);
 }, 60_000);
-afterAll(async () => {
-  await run?.stop();
-  await engine?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+cleanUpAfterAll(() => ({ run, engine }), dataDir);
 let failedBefore = 0;
 beforeEach(() => {
   failedBefore = run.discord.failed.length;

@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelType, PermissionFlagsBits, type APIButtonComponent } from 'discord.js';
 import { Verbatim } from '../../src/core/engine.js';
 import { readQuestion } from '../../src/discord/format/answer.js';
 import type { VisibleMessage } from '../fake-discord/index.js';
-import { startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll, startBot, type RunningBot } from './helpers.js';
 
 const FORUM = '1400000000000000001';
 const world = {
@@ -38,11 +38,7 @@ beforeAll(async () => {
   run = await startBot({ engine, dataDir: path.join(root, 'data'), fake: world });
   await run.discord.sendSlashCommand({ name: 'config', user: 'mod', subcommand: 'cooldown', options: { seconds: 0 } }).finalMessage();
 });
-afterAll(async () => {
-  await run?.stop();
-  await engine?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+cleanUpAfterAll(() => ({ run, engine }), root);
 afterEach(() => {
   expect(run.discord.unhandled).toEqual([]);
   expect(run.discord.gatewayProblems).toEqual([]);

@@ -97,7 +97,9 @@ export async function documentEngine(deps: BotDeps, guildId: string | null, id: 
     if (own?.status === 'indexing') throw new UserError('document-indexing', `“${own.title}” is still being indexed; try again in a moment.`);
     throw new UserError('unknown-document', 'There is no such document here: pick one from the list as you type.');
   }
-  if (own && guildId && own.id === picked.id) {
+  // The server's own copy, when it is the one picked: one still being indexed is not in the
+  // set, so a shared document of the same name is what was offered and picked.
+  if (own && guildId && own.id === picked.id && own.status !== 'indexing') {
     const [engine] = await deps.library!.engines(guildId, [own.id]);
     if (!engine) throw new UserError('document-indexing', `“${own.title}” is still being indexed; try again in a moment.`);
     return engine;

@@ -37,6 +37,9 @@ describe('joinWithin', () => {
     expect(joinWithin(['alpha', 'beta', 'gamma', 'delta'], 21)).toBe('alpha and 3 more');
     expect(joinWithin(['alpha', 'beta', 'gamma', 'delta'], 22)).toBe('alpha, beta and 2 more');
     expect(joinWithin(['a very long item'], 5)).toBe('1 more');
+    // The whole list, when it fits, even where a shorter start would not fit with "and K more".
+    expect(joinWithin(['alpha', 'beta', 'c'], 14)).toBe('alpha, beta, c');
+    expect(joinWithin(['a', 'b'], 4)).toBe('a, b');
     const many = Array.from({ length: 500 }, (_, i) => `<#14000000000000${10000 + i}>`);
     expect(joinWithin(many, 1800).length).toBeLessThanOrEqual(1800);
     expect(joinWithin(many, 1800)).toMatch(/ and \d+ more$/);

@@ -51,7 +51,9 @@ describe('in a server with a daily cap of 1', () => {
     const first = await run.discord.createForumPost({ channelId: FORUM, title: 'What did the volcano in Washington State do?', content: '', user: 'carol' });
     expect((await run.discord.waitForMessage((m) => m.channel_id === first.thread.id, 5000)).embeds).toHaveLength(1);
     const second = await run.discord.createForumPost({ channelId: FORUM, title: 'Which rivers burst their levees?', content: '', user: 'carol' });
-    expect((await run.discord.waitForMessage((m) => m.channel_id === second.thread.id, 5000)).content).toMatch(CAPPED);
+    const capped = (await run.discord.waitForMessage((m) => m.channel_id === second.thread.id, 5000)).content;
+    expect(capped).toMatch(CAPPED);
+    expect(capped).toMatch(/Then mention me in this post to ask again\.$/);
     // The post counted for /ask too.
     expect((await run.discord.sendSlashCommand({ name: 'ask', user: 'carol', options: { question: 'Which rivers burst their levees?' } }).finalMessage()).content).toMatch(CAPPED);
   });
@@ -80,8 +82,11 @@ describe('in direct messages', () => {
     const storage = run.deps.storage!;
     const carol = run.discord.guild.findMember('carol')!.user.id;
     const cap = storage.defaultSettings.dailyCap!;
-    for (let i = 0; i < cap; i++) storage.recordAsk('dm', carol);
-    // Capped in the server (above) and in DMs, each with its own message.
+    // Capped in the server (above), carol is still answered in DMs: a scope of its own.
+    const answered = await run.discord.sendSlashCommand({ name: 'ask', user: 'carol', guildId: null, options: { question: 'What did the volcano do?' } }).finalMessage();
+    expect(answered.embeds).toHaveLength(1);
+    for (let i = 1; i < cap; i++) storage.recordAsk('dm', carol);
+    // Then capped in DMs too, with its own message (the cap is checked before the cooldown).
     const dm = await run.discord.sendSlashCommand({ name: 'ask', user: 'carol', guildId: null, options: { question: 'What did the volcano do?' } }).finalMessage();
     expect(dm.content).toMatch(/^You've reached today's limit of questions in direct messages\./);
   });

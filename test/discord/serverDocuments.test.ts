@@ -131,7 +131,7 @@ describe('/documents add', () => {
     const answer = await ask('What are lahars made of?', { document: 'lahars.md' });
     expect(answer.embeds[0]).toMatchObject({ url: 'https://example.org/wiki/Lahar_(mudflow)' });
     await command('documents', { user: 'mod', subcommand: 'remove', options: { document: 'lahars.md' } }).finalMessage();
-    for (const bad of ['https://', 'https://[example.org/', 'javascript:alert(1)']) {
+    for (const bad of ['https://', 'https://[example.org/', 'javascript:alert(1)', 'https://reader:secret@example.org/notes']) {
       expect((await upload('bad.md', '# Bad\n\nText.\n', { source: bad })).content).toMatch(/must be a web address/);
     }
   });

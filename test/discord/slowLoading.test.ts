@@ -102,7 +102,7 @@ describe('indexes already loaded', () => {
 });
 
 describe('loading slower than the deadline', () => {
-  it('autocomplete, which cannot be deferred: no choices in time rather than none at all, then the documents once loaded', async () => {
+  it('autocomplete, which cannot be deferred: no choices in time rather than an expired interaction, then the documents on a later keystroke', async () => {
     slow();
     const guildId = run.discord.guild.id;
     const started = performance.now();

@@ -9,7 +9,7 @@
  * whether text can be extracted) before anything is kept; indexing then runs in the
  * background while every other document keeps answering.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from '../embed/loadEmbedder.js';
@@ -406,8 +406,12 @@ export function safeFileName(name: string): string {
   const extension = /\.[A-Za-z0-9]{1,10}$/.exec(cleaned)?.[0] ?? '';
   const stem = [...cleaned.slice(0, cleaned.length - extension.length)];
   const fits = (text: string) => text.length <= MAX_NAME_CHARS && Buffer.byteLength(text) <= MAX_NAME_BYTES;
-  while (stem.length > 0 && !fits(stem.join('') + extension)) stem.pop();
-  return (stem.join('').trim() + extension).replace(/^\.+/, '') || 'document.txt';
+  if (fits(cleaned)) return cleaned || 'document.txt';
+  // Cut: a short hash of the whole name keeps apart names that differ only past the cut
+  // ("…chapter-01.pdf", "…chapter-02.pdf").
+  const mark = ` ~${createHash('sha256').update(cleaned).digest('hex').slice(0, 6)}`;
+  while (stem.length > 0 && !fits(stem.join('') + mark + extension)) stem.pop();
+  return (stem.join('').trim() + mark + extension).replace(/^\.+/, '') || 'document.txt';
 }
 
 function megabytes(bytes: number): string {

@@ -22,7 +22,7 @@ const DOWNLOAD_TIMEOUT_MS = 60_000;
 
 /**
  * A document's source as every answer quoting it will link to it (the embed's `url`): an
- * http(s) address with a host, as the URL standard writes it, or null. Discord refuses a
+ * http(s) address with a host and no credentials, as the URL standard writes it, or null. Discord refuses a
  * message whose embed has a malformed url, so one bad address would break every answer.
  */
 export function webAddress(text: string): string | null {
@@ -32,7 +32,8 @@ export function webAddress(text: string): string | null {
   } catch {
     return null;
   }
-  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' ? url.href : null;
+  // A user name or password in it would be shown to every member with the answers.
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '' ? url.href : null;
 }
 
 /** `[label](url)` whose url cannot end the link early: Markdown reads a `)` in it as the end. */

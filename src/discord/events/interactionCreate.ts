@@ -14,11 +14,11 @@ import { sendPrivately } from '../respond.js';
 import type { BotContext } from '../types.js';
 import { invocationOf } from './invocation.js';
 import { scopedContext, type Place } from '../scopedEngine.js';
-import { withInteractionDeadline, type LateAcknowledgement } from '../deadline.js';
+import { deferDelay, withInteractionDeadline, type LateAcknowledgement } from '../deadline.js';
 
 /**
- * How long autocomplete waits for the server's documents to load: Discord waits 3 s for
- * choices from the interaction's creation; the rest is left for the reply's round trip.
+ * How long after an interaction's creation autocomplete waits for the server's documents to
+ * load: Discord waits 3 s for choices; the rest is left for the reply's round trip.
  */
 export const AUTOCOMPLETE_WAIT_MS = 2000;
 
@@ -47,7 +47,7 @@ export function onInteraction(context: BotContext): (interaction: Interaction) =
       // deferred: when loading the documents outlasts AUTOCOMPLETE_WAIT_MS, none are offered
       // this time (Discord shows none rather than an error) and the load goes on, so the
       // next keystroke finds them.
-      const scoped = await within(scopedContext(context, placeOf(interaction)).catch(() => context), AUTOCOMPLETE_WAIT_MS);
+      const scoped = await within(scopedContext(context, placeOf(interaction)).catch(() => context), deferDelay(interaction.createdTimestamp, AUTOCOMPLETE_WAIT_MS));
       if (!scoped) return void (await interaction.respond([]).catch(() => undefined));
       return autocomplete(interaction, scoped);
     }

@@ -7,7 +7,7 @@ import { ChannelType, type AnyThreadChannel } from 'discord.js';
 import { performance } from 'node:perf_hooks';
 import { answerQuestion, logQuestion, type QuestionContext } from '../answering.js';
 import { NO_MENTIONS } from '../constants.js';
-import { failureMessage } from '../errors.js';
+import { failureMessage, UserError } from '../errors.js';
 import { foldWhitespace } from '../format/text.js';
 import { scopedContext } from '../scopedEngine.js';
 import { guildSettings } from '../settings.js';
@@ -39,7 +39,9 @@ export function onThreadCreate(context: BotContext): (thread: AnyThreadChannel, 
       context.conversations.set(thread.id, { question, next: result.reply.shown.length });
       logQuestion(deps, question, result, source);
     } catch (error) {
-      const content = failureMessage(error, context.logger, fields);
+      // A post is asked once, when it is made: a member refused for a limit asks again by mentioning the bot in it.
+      const limited = error instanceof UserError && (error.identifier === 'cooldown' || error.identifier === 'daily-cap');
+      const content = `${failureMessage(error, context.logger, fields)}${limited ? ' Then mention me in this post to ask again.' : ''}`;
       await thread.send({ content, allowedMentions: NO_MENTIONS }).catch((err: unknown) => context.logger.warn({ ...fields, err }, 'could not answer a forum post'));
     }
   };

@@ -47,6 +47,8 @@ export function splitWords(text: string): string[] {
  */
 export function joinWithin(items: readonly string[], max: number, separator = ', '): string {
   const more = (left: number) => (left > 0 ? ` and ${left.toLocaleString('en')} more` : '');
+  const whole = items.join(separator);
+  if (whole.length <= max) return whole;
   let length = 0;
   let fits = 0;
   for (let n = 1; n <= items.length; n++) {

@@ -13,7 +13,8 @@ import type { Verbatim } from '../../src/core/engine.js';
 import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import { choiceValue, chosenDocument } from '../../src/discord/documentChoice.js';
 import type { VisibleMessage } from '../fake-discord/index.js';
-import { cleanUpAfterAll, openTestEngine, startBot, type RunningBot } from './helpers.js';
+import { openTestEngine, startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll } from './cleanUp.js';
 
 const READING = '1300000000000000002';
 const world = {

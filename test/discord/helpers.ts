@@ -7,7 +7,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll } from 'vitest';
 import { REST } from 'discord.js';
 import { botSchema, parseConfig, type BotConfig } from '../../src/config.js';
 import { Verbatim } from '../../src/core/engine.js';
@@ -126,19 +125,6 @@ export interface RunningBot {
    * `dataDir`, the storage is closed and opened again from the same folder, as a new process would.
    */
   restart(options?: { whileStopped?: () => unknown }): Promise<Bot>;
-}
-
-/**
- * After a file's tests: stops its bot and fake Discord, closes its engine and removes its
- * folder. `current` is read then, as the bot and engine are made in a `beforeAll`.
- */
-export function cleanUpAfterAll(current: () => { run: RunningBot | undefined; engine: { close(): Promise<void> } | undefined }, folder: string): void {
-  afterAll(async () => {
-    const { run, engine } = current();
-    await run?.stop();
-    await engine?.close();
-    fs.rmSync(folder, { recursive: true, force: true });
-  });
 }
 
 /** Starts a fake Discord, deploys the commands to its guild, and logs the real bot in. */

@@ -11,7 +11,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Verbatim } from '../../src/core/engine.js';
 import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import { joinWithin } from '../../src/discord/format/text.js';
-import { cleanUpAfterAll, openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
+import { openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll } from './cleanUp.js';
 
 const world = { guilds: [{ channels: [{ name: 'general' }, { name: 'extra' }], members: [{ user: { username: 'owner' } }, { user: { username: 'tester' } }] }] };
 

@@ -9,7 +9,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelType, PermissionFlagsBits, REST } from 'discord.js';
 import { Verbatim } from '../../src/core/engine.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
-import { cleanUpAfterAll, startBot, TOKEN, type RunningBot } from './helpers.js';
+import { startBot, TOKEN, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll } from './cleanUp.js';
 
 const FORUM = '1400000000000000001';
 const world = {

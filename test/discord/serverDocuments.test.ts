@@ -15,7 +15,8 @@ import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import { deployCommands } from '../../src/discord/deployCommands.js';
 import type { InteractionHandle, VisibleMessage } from '../fake-discord/index.js';
 import { makePdf } from '../core/ingest/makeFiles.js';
-import { cleanUpAfterAll, openTestEngine, sleep, startBot, TOKEN, type RunningBot } from './helpers.js';
+import { openTestEngine, sleep, startBot, TOKEN, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll } from './cleanUp.js';
 
 const READING = '1300000000000000001';
 const world = {

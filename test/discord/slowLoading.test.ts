@@ -15,7 +15,8 @@ import { InteractionResponseType, MessageFlags, PermissionFlagsBits, type APIBut
 import type { Verbatim } from '../../src/core/engine.js';
 import { DocumentLibrary } from '../../src/core/library/documentLibrary.js';
 import type { InteractionHandle, VisibleMessage } from '../fake-discord/index.js';
-import { cleanUpAfterAll, openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
+import { openTestEngine, sleep, startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll } from './cleanUp.js';
 
 const ACK_MS = 3000;
 const LOADING_MS = 3200;

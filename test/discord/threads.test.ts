@@ -11,7 +11,8 @@ import { ChannelType, PermissionFlagsBits, type APIButtonComponent } from 'disco
 import { Verbatim } from '../../src/core/engine.js';
 import { readQuestion } from '../../src/discord/format/answer.js';
 import type { VisibleMessage } from '../fake-discord/index.js';
-import { cleanUpAfterAll, startBot, type RunningBot } from './helpers.js';
+import { startBot, type RunningBot } from './helpers.js';
+import { cleanUpAfterAll } from './cleanUp.js';
 
 const FORUM = '1400000000000000001';
 const world = {

@@ -7,5 +7,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // One temporary folder per run, removed at its end (test/globalSetup.ts).
+    globalSetup: ['test/globalSetup.ts'],
   },
 });

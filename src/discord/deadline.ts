@@ -15,6 +15,17 @@ import { MessageFlags, type RepliableInteraction } from 'discord.js';
  */
 export type LateAcknowledgement = 'private' | 'public' | 'update';
 
+/** `work`'s value, or null when it has not settled after `ms` (it goes on regardless). Rejections are passed on. */
+export async function within<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(resolve, ms, null)));
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Waits for `work`; if it has not settled after `waitMs`, runs `onSlow` (a defer, or a
  * typing indicator) before waiting for the rest. Rejections of `work` are passed on.
@@ -25,11 +36,7 @@ export async function withDeadline<T>(work: Promise<T>, waitMs: number, onSlow: 
     (value) => ({ ok: true as const, value }),
     (error: unknown) => ({ ok: false as const, error }),
   );
-  let timer: NodeJS.Timeout | undefined;
-  const late = Symbol('late');
-  const first = await Promise.race([settled, new Promise<typeof late>((resolve) => (timer = setTimeout(resolve, waitMs, late)))]);
-  clearTimeout(timer);
-  const outcome = first === late ? (await onSlow(), await settled) : first;
+  const outcome = (await within(settled, waitMs)) ?? (await onSlow(), await settled);
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
 }

@@ -6,6 +6,7 @@
 import { resolveDefaults, type GuildSettings } from '../storage/index.js';
 import type { Invocation } from './guards/index.js';
 import type { BotDeps } from './types.js';
+import type { ReplyVisibility } from './commands/types.js';
 
 /** Defaults without storage, by MAX_QUESTION_LENGTH (the one default the environment sets). */
 const envDefaults = new Map<number, Readonly<GuildSettings>>();
@@ -28,10 +29,14 @@ export function invocationSettings(invocation: Invocation, deps: BotDeps): Guild
   return settings;
 }
 
-/** Whether an answer (/ask, /summary) is private: as the member asked, else as the server chose. */
-export function answersPrivately(deps: BotDeps, guildId: string | null, asked: boolean | undefined): boolean {
-  return asked ?? guildSettings(deps, guildId).visibility === 'private';
+/** Who sees an answer (/ask, /summary): as the member asked with `private:`, else as the server chose. */
+export function answerVisibility(deps: BotDeps, guildId: string | null, asked: boolean | undefined): ReplyVisibility {
+  return (asked ?? guildSettings(deps, guildId).visibility === 'private') ? 'private' : 'public';
 }
+
+/** The `reply` of a command that answers (/ask, /summary): see answerVisibility. */
+export const replyAsAnswer = ({ private: asked }: { private?: boolean }, interaction: { guildId: string | null }, ctx: BotDeps): ReplyVisibility =>
+  answerVisibility(ctx, interaction.guildId, asked);
 
 export function guildSettings(deps: BotDeps, guildId: string | null): GuildSettings {
   if (!guildId || !deps.storage) return defaultsFor(deps);

@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from '../embed/loadEmbedder.js';
 import { memoizeQueries } from '../embed/memoizeQueries.js';
+import { LONE_SURROGATE } from '../text/printable.js';
 import { Verbatim, type VerbatimOptions } from '../engine.js';
 import { formatOf, SUPPORTED_EXTENSIONS, type DocumentFormat } from '../ingest/formats.js';
 import { parseCorpus } from '../ingest/loadCorpus.js';
@@ -392,15 +393,16 @@ export const MAX_NAME_CHARS = 100;
 export const MAX_NAME_BYTES = 200;
 
 /**
- * A file name safe on every file system, that still reads as the uploaded one: its start
- * and its extension, within MAX_NAME_CHARS and MAX_NAME_BYTES, cut between characters
- * (never inside an emoji's surrogate pair, which would leave a name that is not the file's).
+ * A file name safe on every file system, that still reads as the uploaded one. A longer
+ * name keeps its start, a short hash of the whole name and its extension, within
+ * MAX_NAME_CHARS and MAX_NAME_BYTES, cut between characters (never inside an emoji's
+ * surrogate pair, which would leave a name that is not the file's).
  */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   const cleaned = base
     .replace(/[\u0000-\u001f<>:"|?*]+/g, '_')
-    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '_') // half a character
+    .replace(LONE_SURROGATE, '_') // half a character
     .replace(/^\.+/, '')
     .trim();
   const extension = /\.[A-Za-z0-9]{1,10}$/.exec(cleaned)?.[0] ?? '';

@@ -5,7 +5,7 @@ import { choiceValue } from '../documentChoice.js';
 import { truncateWords } from '../format/text.js';
 import { answerChannel, questionLength, rateLimit } from '../guards/index.js';
 import { documentEngine } from '../scopedEngine.js';
-import { answersPrivately } from '../settings.js';
+import { answerVisibility, replyAsAnswer } from '../settings.js';
 import { withInteractionDeadline } from '../deadline.js';
 import type { BotContext } from '../types.js';
 import { defineCommand } from './types.js';
@@ -36,14 +36,14 @@ export const ask = defineCommand({
       { name: 'document', description: 'Ask only this document (start typing its title)', type: ApplicationCommandOptionType.String, autocomplete: true },
     ],
   },
-  reply: ({ private: asked }, interaction, ctx) => (answersPrivately(ctx, interaction.guildId, asked) ? 'private' : 'public'),
+  reply: replyAsAnswer,
   guards: [answerChannel, questionLength, rateLimit],
   async execute(interaction, { question, private: asked, document }, deps) {
-    const isPrivate = answersPrivately(deps, interaction.guildId, asked);
+    const visibility = answerVisibility(deps, interaction.guildId, asked);
     // The one document may have to be loaded too (when the channel's documents did not include it).
     const loading = document !== undefined ? documentEngine(deps, interaction.guildId, document) : undefined;
-    const scoped = loading ? { ...deps, engine: await withInteractionDeadline(interaction, deps.config.DEFER_AFTER_MS, isPrivate ? 'private' : 'public', loading) } : deps;
-    await answerInteraction(interaction, scoped, question, { offset: 0, source: 'slash', private: isPrivate });
+    const scoped = loading ? { ...deps, engine: await withInteractionDeadline(interaction, deps.config.DEFER_AFTER_MS, visibility, loading) } : deps;
+    await answerInteraction(interaction, scoped, question, { offset: 0, source: 'slash', private: visibility === 'private' });
   },
   autocomplete: documentChoices,
 });

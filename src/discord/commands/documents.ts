@@ -1,9 +1,9 @@
 import { ApplicationCommandOptionType, InteractionContextType, PermissionFlagsBits, type AutocompleteInteraction } from 'discord.js';
 import { COLORS, DISCORD_LIMITS } from '../constants.js';
 import { choiceValue, chosenDocument } from '../documentChoice.js';
-import { libraryOf, markdownLink, megabytes, uploadDocument } from '../documents/uploadDocument.js';
+import { libraryOf, megabytes, uploadDocument } from '../documents/uploadDocument.js';
 import { UserError } from '../errors.js';
-import { escapeMarkdown, truncateWords } from '../format/text.js';
+import { escapeMarkdown, markdownLink, truncateWords } from '../format/text.js';
 import { discordTime } from '../format/time.js';
 import { guildOnly, moderatorOnly } from '../guards/index.js';
 import { send } from '../respond.js';

@@ -5,7 +5,7 @@ import { withInteractionDeadline } from '../deadline.js';
 import { summaryReply } from '../format/summary.js';
 import { answerChannel } from '../guards/index.js';
 import { send } from '../respond.js';
-import { answersPrivately } from '../settings.js';
+import { answerVisibility, replyAsAnswer } from '../settings.js';
 import { resolveSection, sectionAutocomplete } from './sectionChoice.js';
 import { defineCommand } from './types.js';
 
@@ -30,17 +30,17 @@ export const summary = defineCommand({
       { name: 'private', description: 'Show the summary only to you (default: as the server chose)', type: ApplicationCommandOptionType.Boolean },
     ],
   },
-  reply: ({ private: asked }, interaction, ctx) => (answersPrivately(ctx, interaction.guildId, asked) ? 'private' : 'public'),
+  reply: replyAsAnswer,
   guards: [answerChannel],
   async execute(interaction, { section, length, private: asked }, ctx) {
     const started = performance.now();
     const target = section !== undefined ? resolveSection(ctx, section) : undefined;
-    const isPrivate = answersPrivately(ctx, interaction.guildId, asked);
+    const visibility = answerVisibility(ctx, interaction.guildId, asked);
     const sentences = length ?? DEFAULT_SUMMARY_SENTENCES;
     const result = await withInteractionDeadline(
       interaction,
       ctx.config.DEFER_AFTER_MS,
-      isPrivate ? 'private' : 'public',
+      visibility,
       ctx.engine.summarise({ ...(target ? { documentId: target.documentId, section: target.section } : {}), sentences }),
     );
     const documents = ctx.engine.documents();
@@ -51,7 +51,7 @@ export const summary = defineCommand({
         ? `Summary of “${documents[0]!.title}”`
         : `Summary of ${documents.length} documents`;
     const reply = summaryReply({ title, passages: result.passages, showDocument });
-    await send(interaction, { embeds: reply.embeds ?? [] }, isPrivate);
+    await send(interaction, { embeds: reply.embeds ?? [] }, visibility === 'private');
     ctx.logger.info(
       {
         event: 'summary',

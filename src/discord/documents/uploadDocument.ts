@@ -36,11 +36,6 @@ export function webAddress(text: string): string | null {
   return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '' && url.username === '' && url.password === '' ? url.href : null;
 }
 
-/** `[label](url)` whose url cannot end the link early: Markdown reads a `)` in it as the end. */
-export function markdownLink(label: string, url: string): string {
-  return `[${label}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
-}
-
 export function libraryOf(ctx: BotContext): DocumentLibrary {
   if (!ctx.library) throw new UserError('no-library', 'Server documents are not enabled for this bot.');
   return ctx.library;

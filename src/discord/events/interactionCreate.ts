@@ -14,24 +14,13 @@ import { sendPrivately } from '../respond.js';
 import type { BotContext } from '../types.js';
 import { invocationOf } from './invocation.js';
 import { scopedContext, type Place } from '../scopedEngine.js';
-import { deferDelay, withInteractionDeadline, type LateAcknowledgement } from '../deadline.js';
+import { deferDelay, within, withInteractionDeadline, type LateAcknowledgement } from '../deadline.js';
 
 /**
  * How long after an interaction's creation autocomplete waits for the server's documents to
  * load: Discord waits 3 s for choices; the rest is left for the reply's round trip.
  */
 export const AUTOCOMPLETE_WAIT_MS = 2000;
-
-/** `work`'s value, or null when it takes longer than `ms` (it goes on regardless). */
-async function within<T>(work: Promise<T>, ms: number): Promise<T | null> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<null>((resolve) => (timer = setTimeout(resolve, ms, null)));
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Where an interaction happens; a thread's parent decides its documents. */
 export function placeOf(interaction: Interaction): Place {

@@ -145,3 +145,8 @@ export function fitSentences(text: string, max: number, render: (text: string) =
   };
   return tryUnits(splitSentences(text)) ?? tryUnits(splitWords(text));
 }
+
+/** `[label](url)` whose url cannot end the link early: Markdown reads a `)` in it as the end. */
+export function markdownLink(label: string, url: string): string {
+  return `[${label}](${url.replace(/\(/g, '%28').replace(/\)/g, '%29')})`;
+}
